@@ -1,0 +1,533 @@
+#include "api/app.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "auth/crypto.hpp"
+#include "core/text.hpp"
+#include "importer/table.hpp"
+
+namespace sg::api {
+namespace {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+using registry::EntityKind;
+
+constexpr std::string_view kSessionCookie = "sg_session";
+constexpr std::string_view kCollections = "{collection}";
+
+struct Context {
+  Request& request;
+  std::map<std::string, std::string> params;  // path parameters
+  std::optional<service::SessionView> session;
+};
+
+using RouteHandler = std::function<Response(Context&)>;
+
+struct Route {
+  RouteInfo info;
+  RouteHandler handler;
+};
+
+Response JsonResponse(unsigned status, const json::value& value) {
+  return Response::Json(status, json::serialize(value));
+}
+
+Response ErrorOf(const Error& error, const Request& request) {
+  if (error.kind == ErrorKind::kInternal || error.kind == ErrorKind::kUnavailable) {
+    spdlog::error(R"("request_id":"{}","event":"error","code":"{}","detail":{})",
+                  request.request_id, error.code, json::serialize(json::value(error.detail)));
+  }
+  return http::ErrorResponse(error, request.request_id);
+}
+
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string>& params) {
+  params.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty()) return false;
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const std::string_view pattern_segment = pattern.substr(0, pattern.find('/'));
+    const std::string_view path_segment = path.substr(0, path.find('/'));
+    if (pattern_segment.starts_with('{')) {
+      if (path_segment.empty()) return false;
+      params[std::string(pattern_segment.substr(1, pattern_segment.size() - 2))] =
+          std::string(path_segment);
+    } else if (pattern_segment != path_segment) {
+      return false;
+    }
+    pattern.remove_prefix(pattern_segment.size());
+    path.remove_prefix(path_segment.size());
+  }
+  return true;
+}
+
+Result<json::object> ParseJsonObject(const Request& request) {
+  if (!text::IsValidUtf8(request.body)) {
+    return Fail(Error::BadRequest("The request body is not valid UTF-8.", "invalidEncoding"));
+  }
+  boost::system::error_code error;
+  json::value value = json::parse(request.body, error);
+  if (error) return Fail(Error::BadRequest("The request body is not valid JSON.", "malformedJson"));
+  if (!value.is_object()) {
+    return Fail(Error::BadRequest("The request body must be a JSON object.", "malformedJson"));
+  }
+  return std::move(value.as_object());
+}
+
+Result<int> ParsePositive(const std::map<std::string, std::string>& query, const std::string& name,
+                          int fallback, int maximum) {
+  const auto found = query.find(name);
+  if (found == query.end()) return fallback;
+  int value = 0;
+  const auto& text = found->second;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > maximum) {
+    Error invalid = Error::BadRequest(
+        fmt::format("{} must be a whole number from 1 to {}.", name, maximum), "badRequest");
+    invalid.fields[name].push_back("invalidValue");
+    return Fail(std::move(invalid));
+  }
+  return value;
+}
+
+Result<storage::ListQuery> ParseListQuery(const Request& request) {
+  storage::ListQuery query;
+  auto page = ParsePositive(request.query, "page", 1, 1'000'000);
+  if (!page) return std::unexpected(page.error());
+  auto per_page = ParsePositive(request.query, "per_page", 50, 500);
+  if (!per_page) return std::unexpected(per_page.error());
+  query.page = *page;
+  query.per_page = *per_page;
+  for (const auto& [name, value] : request.query) {
+    if (name == "page" || name == "per_page") continue;
+    if (name == "sort") {
+      for (const std::string& key : text::SplitList(value, ',')) {
+        const bool descending = key.starts_with('-');
+        query.sort.push_back({descending ? key.substr(1) : key, descending});
+      }
+    } else if (name == "q") {
+      query.search = text::Trim(value);
+    } else {
+      query.filters[name] = value;
+    }
+  }
+  return query;
+}
+
+bool IsUnsafe(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::string ContentTypeOf(const std::filesystem::path& path) {
+  const std::string extension = path.extension().string();
+  if (extension == ".html") return "text/html; charset=utf-8";
+  if (extension == ".js") return "text/javascript; charset=utf-8";
+  if (extension == ".css") return "text/css; charset=utf-8";
+  if (extension == ".svg") return "image/svg+xml";
+  if (extension == ".png") return "image/png";
+  if (extension == ".ico") return "image/x-icon";
+  if (extension == ".json") return "application/json";
+  if (extension == ".woff2") return "font/woff2";
+  return "application/octet-stream";
+}
+
+std::string CsvCell(std::string_view value) {
+  const std::string neutral = text::NeutraliseForExport(value);
+  if (neutral.find_first_of(",\"\r\n") == std::string::npos) return neutral;
+  std::string quoted = "\"";
+  for (const char character : neutral) {
+    if (character == '"') quoted.push_back('"');
+    quoted.push_back(character);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+json::value ReportToJson(const service::ImportReport& report) {
+  json::array errors;
+  for (const auto& error : report.errors) {
+    errors.push_back(json::object{{"row", error.row},
+                                  {"column", error.column},
+                                  {"value", error.value},
+                                  {"code", error.code},
+                                  {"message", error.message}});
+  }
+  json::array changes;
+  for (const auto& change : report.changes) {
+    changes.push_back(
+        json::object{{"row", change.row}, {"key", change.key}, {"action", change.action}});
+  }
+  return json::object{{"created", report.created},
+                      {"updated", report.updated},
+                      {"unchanged", report.unchanged},
+                      {"dry_run", report.dry_run},
+                      {"errors", std::move(errors)},
+                      {"changes", std::move(changes)},
+                      {"changes_truncated", report.change_count > report.changes.size()}};
+}
+
+/// Prometheus counters of the process.
+struct Metrics {
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> by_class[6]{};
+  std::atomic<std::uint64_t> sign_in_failures{0};
+};
+
+}  // namespace
+
+struct App::Impl {
+  service::RegistryService* registry;  // null only in the table Routes() lists
+  service::AccountService* accounts;
+  AppConfig config;
+  std::vector<Route> routes;
+  Metrics metrics;
+
+  Impl(service::RegistryService* registry_service, service::AccountService* account_service,
+       AppConfig app_config)
+      : registry(registry_service), accounts(account_service), config(std::move(app_config)) {
+    BuildRoutes();
+  }
+
+  std::string SessionCookie(std::string_view token, bool clear) const {
+    return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}{}", kSessionCookie, token,
+                       config.secure_cookies ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+  }
+
+  static Result<EntityKind> CollectionOf(const Context& context) {
+    const auto kind = registry::ParseEntityKind(context.params.at("collection"));
+    if (!kind) return Fail(Error::NotFound("No such collection."));
+    return *kind;
+  }
+
+  void BuildRoutes() {
+    auto add = [this](std::string method, std::string pattern, Policy policy,
+                      RouteHandler handler) {
+      routes.push_back({{std::move(method), std::move(pattern), policy}, std::move(handler)});
+    };
+
+    add("GET", "/healthz", Policy::kPublic, [](Context&) {
+      return JsonResponse(200, json::object{{"status", "ok"}});
+    });
+    add("GET", "/metrics", Policy::kPublic, [this](Context&) {
+      std::string body =
+          "# HELP supplyguard_http_requests_total HTTP requests answered, by status class.\n"
+          "# TYPE supplyguard_http_requests_total counter\n";
+      for (int status_class = 1; status_class <= 5; ++status_class) {
+        body += fmt::format("supplyguard_http_requests_total{{class=\"{}xx\"}} {}\n", status_class,
+                            metrics.by_class[status_class].load());
+      }
+      body +=
+          "# HELP supplyguard_sign_in_failures_total Failed sign-ins.\n"
+          "# TYPE supplyguard_sign_in_failures_total counter\n";
+      body +=
+          fmt::format("supplyguard_sign_in_failures_total {}\n", metrics.sign_in_failures.load());
+      Response response = Response::Json(200, std::move(body));
+      response.content_type = "text/plain; version=0.0.4";
+      return response;
+    });
+    add("GET", "/api/v1/openapi.json", Policy::kPublic,
+        [](Context&) { return Response::Json(200, std::string(OpenApiDocument())); });
+
+    add("POST", "/api/v1/session", Policy::kPublic, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* email = body->if_contains("email");
+      const auto* password = body->if_contains("password");
+      if (!email || !email->is_string() || !password || !password->is_string()) {
+        FieldErrors fields;
+        if (!email || !email->is_string()) fields["email"].push_back("required");
+        if (!password || !password->is_string()) fields["password"].push_back("required");
+        return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      }
+      auto signed_in =
+          accounts->SignIn(email->as_string(), password->as_string(), context.request.remote_ip);
+      if (!signed_in) {
+        if (signed_in.error().kind == ErrorKind::kUnauthenticated) ++metrics.sign_in_failures;
+        return ErrorOf(signed_in.error(), context.request);
+      }
+      Response response = JsonResponse(200, json::object{{"csrf_token", signed_in->view.csrf_token},
+                                                         {"user", signed_in->view.user}});
+      response.headers.emplace_back("Set-Cookie", SessionCookie(signed_in->token, false));
+      return response;
+    });
+    add("GET", "/api/v1/session", Policy::kSession, [](Context& context) {
+      return JsonResponse(200, json::object{{"csrf_token", context.session->csrf_token},
+                                            {"user", context.session->user}});
+    });
+    add("DELETE", "/api/v1/session", Policy::kSession, [this](Context& context) {
+      (void)accounts->SignOut(context.request.Cookie(kSessionCookie).value_or(""));
+      Response response = Response::NoContent();
+      response.headers.emplace_back("Set-Cookie", SessionCookie("", true));
+      return response;
+    });
+    add("POST", "/api/v1/me/password", Policy::kSession, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* current = body->if_contains("current_password");
+      const auto* next = body->if_contains("new_password");
+      if (!current || !current->is_string() || !next || !next->is_string()) {
+        return ErrorOf(Error::Validation({{"new_password", {"required"}}}), context.request);
+      }
+      auto changed = accounts->ChangePassword(context.session->caller, current->as_string(),
+                                              next->as_string());
+      if (!changed) return ErrorOf(changed.error(), context.request);
+      return Response::NoContent();
+    });
+
+    add("GET", "/api/v1/reports/concentration", Policy::kSession, [this](Context& context) {
+      const auto& query = context.request.query;
+      std::optional<std::string> as_of;
+      std::optional<std::string> agency_code;
+      if (auto found = query.find("as_of"); found != query.end()) as_of = found->second;
+      if (auto found = query.find("agency_code"); found != query.end() && !found->second.empty()) {
+        agency_code = found->second;
+      }
+      std::string resolved;
+      auto items = registry->Concentration(context.session->caller, as_of, agency_code, &resolved);
+      if (!items) return ErrorOf(items.error(), context.request);
+      // Sort: default by agencies served, descending (seed 000's order).
+      std::string sort = "-agencies";
+      if (auto found = query.find("sort"); found != query.end()) sort = found->second;
+      const bool descending = sort.starts_with('-');
+      const std::string key = descending ? sort.substr(1) : sort;
+      static const std::set<std::string> kSortable = {
+          "vendor_tax_id", "vendor_name",          "agencies",           "systems", "core_systems",
+          "amount",        "subcontract_agencies", "subcontract_systems"};
+      if (!kSortable.contains(key)) {
+        return ErrorOf(Error::Validation({{"sort", {"unknownField"}}}), context.request);
+      }
+      std::stable_sort(
+          items->begin(), items->end(), [&](const json::value& left, const json::value& right) {
+            const auto& a = left.as_object().at(key);
+            const auto& b = right.as_object().at(key);
+            bool less = a.is_string() ? a.as_string() < b.as_string() : a.as_int64() < b.as_int64();
+            bool greater =
+                a.is_string() ? b.as_string() < a.as_string() : b.as_int64() < a.as_int64();
+            if (!less && !greater) {
+              return left.as_object().at("vendor_tax_id").as_string() <
+                     right.as_object().at("vendor_tax_id").as_string();
+            }
+            return descending ? greater : less;
+          });
+      if (auto format = query.find("format"); format != query.end() && format->second == "csv") {
+        std::string csv = "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read UTF-8
+        csv +=
+            "vendor_tax_id,vendor_name,agencies,systems,core_systems,amount,"
+            "subcontract_agencies,subcontract_systems\r\n";
+        for (const auto& item : *items) {
+          const auto& row = item.as_object();
+          csv += fmt::format(
+              "{},{},{},{},{},{},{},{}\r\n", CsvCell(row.at("vendor_tax_id").as_string()),
+              CsvCell(row.at("vendor_name").as_string()), row.at("agencies").as_int64(),
+              row.at("systems").as_int64(), row.at("core_systems").as_int64(),
+              row.at("amount").as_int64(), row.at("subcontract_agencies").as_int64(),
+              row.at("subcontract_systems").as_int64());
+        }
+        Response response = Response::Json(200, std::move(csv));
+        response.content_type = "text/csv; charset=utf-8";
+        response.headers.emplace_back(
+            "Content-Disposition",
+            fmt::format("attachment; filename=\"concentration-{}.csv\"", resolved));
+        return response;
+      }
+      return JsonResponse(
+          200, json::object{
+                   {"as_of", resolved}, {"items", std::move(*items)}, {"total", items->size()}});
+    });
+
+    add("POST", "/api/v1/import/{kind}", Policy::kSession, [this](Context& context) {
+      const auto kind = registry::ParseEntityKind(context.params.at("kind"));
+      if (!kind) return ErrorOf(Error::NotFound("No such import kind."), context.request);
+      auto parts = http::ParseMultipart(context.request.Header("content-type").value_or(""),
+                                        context.request.body);
+      if (!parts) return ErrorOf(parts.error(), context.request);
+      const http::FormPart* file = nullptr;
+      for (const auto& part : *parts) {
+        if (part.name == "file") file = &part;
+      }
+      if (!file) {
+        return ErrorOf(Error::Validation({{"file", {"required"}}}, "Choose a file to import."),
+                       context.request);
+      }
+      const auto dry = context.request.query.find("dry_run");
+      const bool dry_run =
+          dry != context.request.query.end() && (dry->second == "true" || dry->second == "1");
+      auto table = importer::ReadTable(file->content);
+      if (!table) return ErrorOf(table.error(), context.request);
+      auto report = registry->Import(context.session->caller, *kind, *table, dry_run);
+      if (!report) return ErrorOf(report.error(), context.request);
+      return JsonResponse(report->errors.empty() ? 200 : 422, ReportToJson(*report));
+    });
+
+    const std::string collection = std::string("/api/v1/") + std::string(kCollections);
+    add("GET", collection, Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto page = registry->List(context.session->caller, *kind, *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(page->items)},
+                                            {"total", page->total},
+                                            {"page", query->page},
+                                            {"per_page", query->per_page}});
+    });
+    add("POST", collection, Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      auto created = registry->Create(context.session->caller, *kind, *body);
+      if (!created) return ErrorOf(created.error(), context.request);
+      return JsonResponse(201, *created);
+    });
+    add("GET", collection + "/{id}", Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto record = registry->Get(context.session->caller, *kind, context.params.at("id"));
+      if (!record) return ErrorOf(record.error(), context.request);
+      return JsonResponse(200, *record);
+    });
+    add("PATCH", collection + "/{id}", Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      auto record =
+          registry->Update(context.session->caller, *kind, context.params.at("id"), *body);
+      if (!record) return ErrorOf(record.error(), context.request);
+      return JsonResponse(200, *record);
+    });
+    add("DELETE", collection + "/{id}", Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto deleted = registry->Delete(context.session->caller, *kind, context.params.at("id"));
+      if (!deleted) return ErrorOf(deleted.error(), context.request);
+      return Response::NoContent();
+    });
+    add("GET", collection + "/{id}/history", Policy::kSession, [this](Context& context) {
+      auto kind = CollectionOf(context);
+      if (!kind) return ErrorOf(kind.error(), context.request);
+      auto items = registry->History(context.session->caller, *kind, context.params.at("id"));
+      if (!items) return ErrorOf(items.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(*items)}});
+    });
+  }
+
+  /// Authenticates the session and checks CSRF (token and Origin) for unsafe methods.
+  Result<service::SessionView> Authenticate(const Request& request) {
+    const auto token = request.Cookie(kSessionCookie);
+    if (!token) return Fail(Error::Unauthenticated());
+    auto session = accounts->Authenticate(*token);
+    if (!session) return session;
+    if (IsUnsafe(request.method)) {
+      const auto csrf = request.Header("x-csrf-token");
+      if (!csrf || !auth::ConstantTimeEquals(*csrf, session->csrf_token)) {
+        return Fail(Error::Forbidden("The CSRF token is missing or wrong."));
+      }
+      if (const auto origin = request.Header("origin")) {
+        const auto host = request.Header("host").value_or("");
+        if (*origin != "http://" + host && *origin != "https://" + host) {
+          return Fail(Error::Forbidden("The request comes from another origin."));
+        }
+      }
+    }
+    return session;
+  }
+
+  Response ServeStatic(const Request& request) {
+    if (config.web_root.empty() || (request.method != "GET" && request.method != "HEAD")) {
+      return ErrorOf(Error::NotFound(), request);
+    }
+    std::string relative = request.path == "/" ? "index.html" : request.path.substr(1);
+    if (relative.find("..") != std::string::npos || relative.find('\0') != std::string::npos) {
+      return ErrorOf(Error::NotFound(), request);
+    }
+    std::filesystem::path path = config.web_root / relative;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+      // The single-page app routes by hash; unknown paths outside /assets get the app.
+      if (relative.starts_with("assets/")) return ErrorOf(Error::NotFound(), request);
+      path = config.web_root / "index.html";
+    }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return ErrorOf(Error::NotFound("The web UI is not built."), request);
+    std::ostringstream content;
+    content << file.rdbuf();
+    Response response = Response::Json(200, content.str());
+    response.content_type = ContentTypeOf(path);
+    response.headers.emplace_back("Cache-Control", relative.starts_with("assets/")
+                                                       ? "public, max-age=31536000, immutable"
+                                                       : "no-cache");
+    return response;
+  }
+
+  Response Dispatch(Request& request) {
+    std::map<std::string, std::string> params;
+    bool path_matched = false;
+    for (const Route& route : routes) {
+      if (!MatchPattern(route.info.pattern, request.path, params)) continue;
+      path_matched = true;
+      if (route.info.method != request.method &&
+          !(request.method == "HEAD" && route.info.method == "GET")) {
+        continue;
+      }
+      Context context{request, params, std::nullopt};
+      if (route.info.policy == Policy::kSession) {
+        auto session = Authenticate(request);
+        if (!session) return ErrorOf(session.error(), request);
+        const auto& user = session->user;
+        const bool must_change = user.at("must_change_password").as_bool();
+        if (must_change && route.info.pattern != "/api/v1/session" &&
+            route.info.pattern != "/api/v1/me/password") {
+          return ErrorOf(Error::Forbidden("Change your one-time password first."), request);
+        }
+        context.session = std::move(*session);
+      }
+      return route.handler(context);
+    }
+    if (path_matched) {
+      Error error{
+          ErrorKind::kBadRequest, "methodNotAllowed", "This method is not allowed here.", {}, {}};
+      Response response = http::ErrorResponse(error, request.request_id);
+      response.status = 405;
+      return response;
+    }
+    if (request.path.starts_with("/api/")) return ErrorOf(Error::NotFound(), request);
+    return ServeStatic(request);
+  }
+};
+
+App::App(service::RegistryService& registry, service::AccountService& accounts, AppConfig config)
+    : impl_(std::make_shared<Impl>(&registry, &accounts, std::move(config))) {}
+
+http::Response App::Handle(http::Request& request) {
+  Response response = impl_->Dispatch(request);
+  ++impl_->metrics.requests;
+  const unsigned status_class = std::min(5u, response.status / 100);
+  ++impl_->metrics.by_class[status_class];
+  return response;
+}
+
+std::vector<RouteInfo> App::Routes() {
+  // The route table does not touch its services while being built.
+  std::vector<RouteInfo> infos;
+  Impl impl(nullptr, nullptr, AppConfig{});
+  for (const Route& route : impl.routes) infos.push_back(route.info);
+  return infos;
+}
+
+}  // namespace sg::api

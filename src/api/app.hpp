@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "http/message.hpp"
+#include "service/account_service.hpp"
+#include "service/registry_service.hpp"
+
+namespace sg::api {
+
+/// What a route requires of its caller. Every route declares one; a test fails otherwise.
+enum class Policy {
+  kPublic,   // sign-in, health, metrics, the OpenAPI document, the UI's files
+  kSession,  // a valid session (cookie), CSRF token on unsafe methods
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // e.g. /api/v1/agencies/{id}
+  Policy policy;
+};
+
+struct AppConfig {
+  std::filesystem::path web_root;  // the built UI (web/dist); empty: no UI
+  bool secure_cookies = false;     // set when served over TLS
+};
+
+/// The composition of services into the HTTP API: routing, authentication, CSRF, handlers.
+class App {
+ public:
+  App(service::RegistryService& registry, service::AccountService& accounts, AppConfig config);
+  http::Response Handle(http::Request& request);
+  /// Every route of the API with its policy (for the OpenAPI and policy tests).
+  static std::vector<RouteInfo> Routes();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+/// The committed OpenAPI 3.1 document, served at /api/v1/openapi.json.
+std::string_view OpenApiDocument();
+
+}  // namespace sg::api

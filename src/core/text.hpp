@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sg::text {
+
+/// True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view bytes);
+
+/// Strips ASCII and full-width (U+3000) spaces at both ends.
+std::string_view Trim(std::string_view value);
+
+/// ASCII lower-casing; other bytes are kept.
+std::string AsciiLower(std::string_view value);
+
+/// Splits on `separator`, trimming each part and dropping empty parts.
+std::vector<std::string> SplitList(std::string_view value, char separator = ';');
+
+/// True for a cell that a spreadsheet would treat as a formula (=, +, -, @, and tab/CR prefixes).
+bool LooksLikeFormula(std::string_view value);
+
+/// The cell as it must be written into a CSV/XLSX export: formula-like text gets a leading '.
+std::string NeutraliseForExport(std::string_view value);
+
+/// Number of Unicode code points in valid UTF-8.
+std::size_t CodePointCount(std::string_view utf8);
+
+}  // namespace sg::text

@@ -1,0 +1,625 @@
+#include "service/registry_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "core/text.hpp"
+
+namespace sg::service {
+namespace {
+
+namespace json = boost::json;
+using registry::EntityDef;
+using registry::EntityKind;
+using registry::FieldDef;
+using registry::FieldType;
+using storage::RegistryStore;
+
+constexpr std::size_t kReportedChanges = 1000;
+/// Fields a client may send back unchanged from a GET; they are ignored on write.
+constexpr std::string_view kReadOnlyFields[] = {"id", "created_at", "updated_at",
+                                                "protection_level"};
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+Error NotFoundFor(const EntityDef& entity) {
+  Error error = Error::NotFound(fmt::format("No such record in {}.", entity.table));
+  return error;
+}
+
+/// Default value of an optional field that a create did not give.
+json::value DefaultFor(const FieldDef& field) {
+  switch (field.type) {
+    case FieldType::kBool:
+      return false;
+    case FieldType::kReferenceList:
+    case FieldType::kCertifications:
+      return json::array();
+    default:
+      return nullptr;
+  }
+}
+
+/// Parses a JSON body into canonical field values; unknown fields and wrong types are errors.
+Result<json::object> ParseBody(const EntityDef& entity, const json::object& body) {
+  FieldErrors errors;
+  json::object values;
+  for (const auto& [name, value] : body) {
+    if (std::find(std::begin(kReadOnlyFields), std::end(kReadOnlyFields), name) !=
+        std::end(kReadOnlyFields)) {
+      continue;
+    }
+    const FieldDef* field = entity.Find(name);
+    if (!field) {
+      errors[std::string(name)].push_back("unknownField");
+      continue;
+    }
+    auto parsed = registry::ParseFieldJson(*field, value);
+    if (!parsed) {
+      errors[std::string(name)].push_back(parsed.error());
+      continue;
+    }
+    values[name] = std::move(*parsed);
+  }
+  if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
+  return values;
+}
+
+/// Completes a create's values with defaults; reports required fields that are missing.
+FieldErrors CompleteForCreate(const EntityDef& entity, json::object& values) {
+  FieldErrors errors;
+  for (const FieldDef& field : entity.fields) {
+    if (values.contains(field.name)) continue;
+    if (field.required) {
+      errors[std::string(field.name)].push_back("required");
+    } else {
+      values[field.name] = DefaultFor(field);
+    }
+  }
+  return errors;
+}
+
+/// The record's own fields (no id or timestamps), for diffs and writes.
+json::object FieldsOnly(const EntityDef& entity, const json::object& record) {
+  json::object fields;
+  for (const FieldDef& field : entity.fields) {
+    if (const auto* value = record.if_contains(field.name)) fields[field.name] = *value;
+  }
+  if (const auto* level = record.if_contains("protection_level")) {
+    fields["protection_level"] = *level;
+  }
+  return fields;
+}
+
+/// {field: [before, after]} for every field that differs.
+json::object Diff(const EntityDef& entity, const json::object* before, const json::object& after) {
+  json::object changes;
+  for (const FieldDef& field : entity.fields) {
+    const json::value empty;
+    const json::value* old_value = before ? before->if_contains(field.name) : nullptr;
+    const json::value* new_value = after.if_contains(field.name);
+    const json::value& left = old_value ? *old_value : empty;
+    const json::value& right = new_value ? *new_value : empty;
+    if (left != right) changes[field.name] = json::array{left, right};
+  }
+  return changes;
+}
+
+std::string KeyOf(const EntityDef& entity, const json::object& record) {
+  const auto* key = record.if_contains(entity.key_field);
+  return key && key->is_string() ? std::string(key->as_string()) : std::string();
+}
+
+/// Checks the caller's write rights on a record (API.md): authority everything; agency users
+/// their own agency's systems and contracts; vendor users their own profile except the
+/// PRC-capital flag. Returns the field at fault ("" when the whole record is refused).
+std::optional<std::string> WriteRefusal(const Caller& caller, const EntityDef& entity,
+                                        const json::object& record, const json::object* before) {
+  using domain::Role;
+  if (caller.role == Role::kAuthority) return std::nullopt;
+  if (domain::IsAgencyRole(caller.role)) {
+    if (entity.kind != EntityKind::kSystem && entity.kind != EntityKind::kContract) return "";
+    for (const json::object* state : {&record, before}) {
+      if (!state) continue;
+      const auto* agency = state->if_contains("agency_code");
+      if (!agency || !caller.agency_code || !agency->is_string() ||
+          agency->as_string() != *caller.agency_code) {
+        return "agency_code";
+      }
+    }
+    return std::nullopt;
+  }
+  if (caller.role == Role::kVendor) {
+    if (entity.kind != EntityKind::kVendor || !caller.vendor_tax_id) return "";
+    for (const json::object* state : {&record, before}) {
+      if (state && KeyOf(entity, *state) != *caller.vendor_tax_id) return "tax_id";
+    }
+    if (before && record.at("prc_capital") != before->at("prc_capital")) return "prc_capital";
+    if (!before) return "";
+    return std::nullopt;
+  }
+  return "";
+}
+
+Error Forbidden(const std::optional<std::string>& field) {
+  Error error = Error::Forbidden("You may not change this record.");
+  if (field && !field->empty()) error.fields[*field].push_back("readOnly");
+  return error;
+}
+
+/// References to records that do not exist (or are deleted), as field errors. `pending` holds
+/// keys created by the same import, which count as existing.
+Result<FieldErrors> CheckReferences(RegistryStore& store, const EntityDef& entity,
+                                    const json::object& record,
+                                    const std::set<std::string>* pending) {
+  FieldErrors errors;
+  for (const FieldDef& field : entity.fields) {
+    if (field.type != FieldType::kReference && field.type != FieldType::kReferenceList) continue;
+    const auto* value = record.if_contains(field.name);
+    if (!value || value->is_null()) continue;
+    std::vector<std::string> keys;
+    if (value->is_string()) keys.emplace_back(value->as_string());
+    if (value->is_array()) {
+      for (const auto& key : value->as_array()) keys.emplace_back(key.as_string());
+    }
+    if (pending && field.target == entity.kind) {
+      std::erase_if(keys, [&](const std::string& key) { return pending->contains(key); });
+    }
+    auto missing = store.MissingKeys(*field.target, keys);
+    if (!missing) return std::unexpected(missing.error());
+    if (!missing->empty())
+      errors[std::string(field.name)].push_back(std::string(field.unknown_code));
+  }
+  return errors;
+}
+
+void MergeErrors(FieldErrors& into, const FieldErrors& from) {
+  for (const auto& [field, codes] : from) {
+    auto& target = into[field];
+    target.insert(target.end(), codes.begin(), codes.end());
+  }
+}
+
+}  // namespace
+
+Result<storage::ListPage> RegistryService::List(const Caller& caller, EntityKind kind,
+                                                const storage::ListQuery& query) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  return store.List(registry::Definition(kind), ScopeOf(caller, clock_), query);
+}
+
+Result<json::object> RegistryService::Get(const Caller& caller, EntityKind kind,
+                                          std::string_view id_text) {
+  const EntityDef& entity = registry::Definition(kind);
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(NotFoundFor(entity));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  auto found = store.Find(entity, ScopeOf(caller, clock_), *id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return Fail(NotFoundFor(entity));
+  return std::move(**found);
+}
+
+Result<json::object> RegistryService::Create(const Caller& caller, EntityKind kind,
+                                             const json::object& body) {
+  const EntityDef& entity = registry::Definition(kind);
+  auto values = ParseBody(entity, body);
+  if (!values) return std::unexpected(values.error());
+  FieldErrors errors = CompleteForCreate(entity, *values);
+  MergeErrors(errors, registry::CheckRecord(entity, *values));
+  if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
+  if (auto refused = WriteRefusal(caller, entity, *values, nullptr)) {
+    return Fail(Forbidden(refused));
+  }
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  const std::string now = FormatTimestamp(clock_.Now());
+  auto created = storage::InTransaction(**connection, [&]() -> Result<std::int64_t> {
+    auto references = CheckReferences(store, entity, *values, nullptr);
+    if (!references) return std::unexpected(references.error());
+    if (!references->empty()) return Fail(Error::Validation(std::move(*references)));
+    auto existing = store.FindByKey(kind, KeyOf(entity, *values));
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing && !(*existing)->deleted) {
+      Error error = Error::Conflict(fmt::format("A record with {} {} already exists.",
+                                                entity.key_field, KeyOf(entity, *values)),
+                                    "conflict");
+      error.fields[std::string(entity.key_field)].push_back("duplicate");
+      return Fail(std::move(error));
+    }
+    if (kind == EntityKind::kAgency && !(*values)["parent_code"].is_null()) {
+      auto cycle =
+          store.WouldCreateCycle(KeyOf(entity, *values), (*values)["parent_code"].as_string());
+      if (!cycle) return std::unexpected(cycle.error());
+      if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
+    }
+    if (*existing) {  // re-creating a deleted record restores it
+      const std::int64_t id = (*existing)->id;
+      auto before = store.Load(entity, id);
+      if (!before) return std::unexpected(before.error());
+      if (auto updated = store.Update(entity, id, *values, now); !updated) {
+        return std::unexpected(updated.error());
+      }
+      const json::object before_fields = FieldsOnly(entity, before->value_or(json::object()));
+      auto history =
+          store.AppendHistory(entity, id, "restore", Diff(entity, &before_fields, *values),
+                              caller.user_id, caller.request_id, now);
+      if (!history) return std::unexpected(history.error());
+      return id;
+    }
+    auto id = store.Insert(entity, *values, now);
+    if (!id) return id;
+    auto history = store.AppendHistory(entity, *id, "create", Diff(entity, nullptr, *values),
+                                       caller.user_id, caller.request_id, now);
+    if (!history) return std::unexpected(history.error());
+    return id;
+  });
+  if (!created) return std::unexpected(created.error());
+  auto record = store.Find(entity, ScopeOf(Caller::CommandLine(), clock_), *created);
+  if (!record) return std::unexpected(record.error());
+  return std::move(record->value());
+}
+
+Result<json::object> RegistryService::Update(const Caller& caller, EntityKind kind,
+                                             std::string_view id_text, const json::object& body) {
+  const EntityDef& entity = registry::Definition(kind);
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(NotFoundFor(entity));
+  auto values = ParseBody(entity, body);
+  if (!values) return std::unexpected(values.error());
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  const std::string now = FormatTimestamp(clock_.Now());
+  auto updated = storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto current = store.Find(entity, ScopeOf(caller, clock_), *id);
+    if (!current) return std::unexpected(current.error());
+    if (!*current) return Fail(NotFoundFor(entity));
+    const json::object before = FieldsOnly(entity, **current);
+    json::object after = before;
+    for (const auto& [name, value] : *values) after[name] = value;
+    FieldErrors errors = registry::CheckRecord(entity, after);
+    if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
+    if (auto refused = WriteRefusal(caller, entity, after, &before)) {
+      return Fail(Forbidden(refused));
+    }
+    auto references = CheckReferences(store, entity, after, nullptr);
+    if (!references) return std::unexpected(references.error());
+    if (!references->empty()) return Fail(Error::Validation(std::move(*references)));
+    const std::string new_key = KeyOf(entity, after);
+    if (new_key != KeyOf(entity, before)) {
+      auto clash = store.FindByKey(kind, new_key);
+      if (!clash) return std::unexpected(clash.error());
+      if (*clash) {
+        Error error = Error::Conflict(
+            fmt::format("A record with {} {} already exists.", entity.key_field, new_key));
+        error.fields[std::string(entity.key_field)].push_back("duplicate");
+        return Fail(std::move(error));
+      }
+    }
+    if (kind == EntityKind::kAgency && !after["parent_code"].is_null()) {
+      auto cycle = store.WouldCreateCycle(new_key, after["parent_code"].as_string());
+      if (!cycle) return std::unexpected(cycle.error());
+      if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
+    }
+    const json::object changes = Diff(entity, &before, after);
+    if (changes.empty()) return {};
+    if (auto written = store.Update(entity, *id, after, now); !written) return written;
+    return store.AppendHistory(entity, *id, "update", changes, caller.user_id, caller.request_id,
+                               now);
+  });
+  if (!updated) return std::unexpected(updated.error());
+  auto record = store.Find(entity, ScopeOf(caller, clock_), *id);
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return Fail(NotFoundFor(entity));
+  return std::move(**record);
+}
+
+Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
+                                     std::string_view id_text) {
+  const EntityDef& entity = registry::Definition(kind);
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(NotFoundFor(entity));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  const std::string now = FormatTimestamp(clock_.Now());
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto current = store.Find(entity, ScopeOf(caller, clock_), *id);
+    if (!current) return std::unexpected(current.error());
+    if (!*current) return Fail(NotFoundFor(entity));
+    const json::object before = FieldsOnly(entity, **current);
+    if (caller.role == domain::Role::kVendor || WriteRefusal(caller, entity, before, &before)) {
+      return Fail(Forbidden(std::nullopt));
+    }
+    if (auto deleted = store.SoftDelete(entity, *id, now); !deleted) return deleted;
+    json::object changes;
+    changes["deleted"] = json::array{false, true};
+    return store.AppendHistory(entity, *id, "delete", changes, caller.user_id, caller.request_id,
+                               now);
+  });
+}
+
+Result<json::array> RegistryService::History(const Caller& caller, EntityKind kind,
+                                             std::string_view id_text) {
+  const EntityDef& entity = registry::Definition(kind);
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(NotFoundFor(entity));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  auto current = store.Find(entity, ScopeOf(caller, clock_), *id);
+  if (!current) return std::unexpected(current.error());
+  if (!*current) return Fail(NotFoundFor(entity));
+  return store.History(entity, *id);
+}
+
+Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind kind,
+                                             const importer::Table& table, bool dry_run) {
+  const EntityDef& entity = registry::Definition(kind);
+  ImportReport report;
+  report.dry_run = dry_run;
+  auto add_error = [&](std::size_t row, std::string column, std::string value, std::string code,
+                       std::string message) {
+    report.errors.push_back(
+        {row, std::move(column), std::move(value), std::move(code), std::move(message)});
+  };
+
+  // 1. Header: every column known, once; every required field present.
+  std::vector<const FieldDef*> columns;
+  std::set<std::string_view> seen;
+  for (const std::string& header : table.header) {
+    const auto canonical = registry::CanonicalHeader(entity, header);
+    if (!canonical) {
+      add_error(1, header, header, "unknownColumn",
+                fmt::format("Column \"{}\" is not a column of {}.", header, entity.table));
+      columns.push_back(nullptr);
+      continue;
+    }
+    if (!seen.insert(*canonical).second) {
+      add_error(1, std::string(*canonical), header, "duplicateColumn",
+                fmt::format("Column {} appears twice.", *canonical));
+    }
+    columns.push_back(entity.Find(*canonical));
+  }
+  for (const FieldDef& field : entity.fields) {
+    if (field.required && !seen.contains(field.name)) {
+      add_error(1, std::string(field.name), "", "missingColumn",
+                fmt::format("Required column {} ({}) is missing.", field.name, field.chinese));
+    }
+  }
+  if (!report.errors.empty()) return report;
+
+  // 2. Cells: parse every field of every row.
+  struct ParsedRow {
+    std::size_t row;
+    json::object values;  // only the file's columns
+  };
+  std::vector<ParsedRow> rows;
+  std::map<std::string, std::size_t> first_row_of_key;
+  for (std::size_t index = 0; index < table.rows.size(); ++index) {
+    const auto& cells = table.rows[index];
+    const std::size_t row_number = index + 2;
+    if (std::all_of(cells.begin(), cells.end(),
+                    [](const std::string& cell) { return text::Trim(cell).empty(); })) {
+      continue;
+    }
+    ParsedRow parsed{row_number, {}};
+    bool row_ok = true;
+    for (std::size_t column = 0; column < columns.size() && column < cells.size(); ++column) {
+      const FieldDef& field = *columns[column];
+      auto value = registry::ParseFieldText(field, cells[column]);
+      if (!value) {
+        add_error(row_number, std::string(field.name), cells[column], value.error(),
+                  registry::DescribeFieldError(value.error(), field));
+        row_ok = false;
+        continue;
+      }
+      parsed.values[field.name] = std::move(*value);
+    }
+    if (!row_ok) continue;
+    const std::string key = KeyOf(entity, parsed.values);
+    if (const auto [at, inserted] = first_row_of_key.emplace(key, row_number); !inserted) {
+      add_error(
+          row_number, std::string(entity.key_field), key, "duplicateInFile",
+          fmt::format("{} {} is already given in row {}.", entity.key_field, key, at->second));
+      continue;
+    }
+    rows.push_back(std::move(parsed));
+  }
+
+  // Agencies: parents before children, so a child may name a parent from the same file.
+  std::set<std::string> pending_keys;
+  for (const auto& row : rows) pending_keys.insert(KeyOf(entity, row.values));
+  if (kind == EntityKind::kAgency) {
+    std::map<std::string, std::size_t> position;
+    for (std::size_t index = 0; index < rows.size(); ++index) {
+      position[KeyOf(entity, rows[index].values)] = index;
+    }
+    std::vector<ParsedRow> ordered;
+    std::vector<int> state(rows.size(), 0);  // 0 new, 1 visiting, 2 done
+    std::function<bool(std::size_t)> visit = [&](std::size_t index) {
+      if (state[index] == 2) return true;
+      if (state[index] == 1) return false;
+      state[index] = 1;
+      const auto* parent = rows[index].values.if_contains("parent_code");
+      if (parent && parent->is_string()) {
+        const auto found = position.find(std::string(parent->as_string()));
+        if (found != position.end() && !visit(found->second)) return false;
+      }
+      state[index] = 2;
+      ordered.push_back(rows[index]);
+      return true;
+    };
+    for (std::size_t index = 0; index < rows.size(); ++index) {
+      if (!visit(index)) {
+        add_error(rows[index].row, "parent_code", "", "cycle",
+                  "parent_code would make an agency its own ancestor");
+        return report;
+      }
+    }
+    rows = std::move(ordered);
+  }
+  std::sort(report.errors.begin(), report.errors.end(),
+            [](const ImportError& left, const ImportError& right) { return left.row < right.row; });
+
+  // 3. Against the database, in one transaction: references, rights, changes. A dry run and any
+  // error roll it back, so nothing is written unless the whole file is good.
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  const std::string now = FormatTimestamp(clock_.Now());
+  const bool vendor_links = kind == EntityKind::kVendor;
+  const Error kRollback = Error::Conflict("rollback", "rollback");
+  auto applied = storage::InTransaction(**connection, [&]() -> Result<void> {
+    std::vector<std::pair<std::int64_t, json::object>> deferred_links;
+    for (const ParsedRow& row : rows) {
+      const std::string key = KeyOf(entity, row.values);
+      auto existing = store.FindByKey(kind, key);
+      if (!existing) return std::unexpected(existing.error());
+      std::optional<json::object> before;
+      if (*existing) {
+        auto loaded = store.Load(entity, (*existing)->id);
+        if (!loaded) return std::unexpected(loaded.error());
+        if (*loaded) before = FieldsOnly(entity, **loaded);
+      }
+      // Columns the file leaves out keep their stored values (or defaults for a new record).
+      json::object after;
+      if (before) {
+        after = *before;
+      } else {
+        for (const FieldDef& field : entity.fields) after[field.name] = DefaultFor(field);
+      }
+      for (const auto& [name, value] : row.values) after[name] = value;
+      FieldErrors errors = registry::CheckRecord(entity, after);
+      auto references = CheckReferences(store, entity, after, &pending_keys);
+      if (!references) return std::unexpected(references.error());
+      MergeErrors(errors, *references);
+      const bool was_deleted = *existing && (*existing)->deleted;
+      if (auto refused =
+              WriteRefusal(caller, entity, after, before && !was_deleted ? &*before : nullptr)) {
+        errors[refused->empty() ? std::string(entity.key_field) : *refused].push_back("forbidden");
+      }
+      if (kind == EntityKind::kAgency && errors.empty() && after["parent_code"].is_string()) {
+        auto cycle = store.WouldCreateCycle(key, after["parent_code"].as_string());
+        if (!cycle) return std::unexpected(cycle.error());
+        if (*cycle) errors["parent_code"].push_back("cycle");
+      }
+      if (!errors.empty()) {
+        for (const auto& [field_name, codes] : errors) {
+          const FieldDef* field = entity.Find(field_name);
+          const auto* value = after.if_contains(field_name);
+          std::string shown;
+          if (value && value->is_string()) shown = value->as_string();
+          if (value && value->is_array()) {
+            for (const auto& element : value->as_array()) {
+              if (element.is_string()) shown += std::string(element.as_string()) + ";";
+            }
+          }
+          for (const std::string& code : codes) {
+            add_error(row.row, field_name, shown, code,
+                      field ? registry::DescribeFieldError(code, *field) : code);
+          }
+        }
+        continue;
+      }
+      json::object written = after;
+      if (vendor_links) written["subcontractors"] = json::array();
+      std::string action;
+      std::int64_t id = 0;
+      if (!*existing) {
+        auto inserted = store.Insert(entity, written, now);
+        if (!inserted) return std::unexpected(inserted.error());
+        id = *inserted;
+        action = "create";
+        ++report.created;
+      } else {
+        id = (*existing)->id;
+        const json::object changes = Diff(entity, before ? &*before : nullptr, after);
+        if (changes.empty() && !was_deleted) {
+          action = "unchanged";
+          ++report.unchanged;
+        } else {
+          if (auto updated = store.Update(entity, id, written, now); !updated) {
+            return std::unexpected(updated.error());
+          }
+          action = was_deleted ? "restore" : "update";
+          ++report.updated;
+        }
+      }
+      if (action != "unchanged") {
+        auto history = store.AppendHistory(
+            entity, id, action == "create" ? "import_create" : "import_" + action,
+            Diff(entity, before ? &*before : nullptr, after), caller.user_id, caller.request_id,
+            now);
+        if (!history) return std::unexpected(history.error());
+        if (vendor_links) deferred_links.emplace_back(id, after);
+      }
+      ++report.change_count;
+      if (report.changes.size() < kReportedChanges)
+        report.changes.push_back({row.row, key, action});
+    }
+    // Vendors may name subcontractors defined later in the same file: link them last.
+    for (const auto& [id, record] : deferred_links) {
+      if (auto linked = store.Update(entity, id, record, now); !linked) {
+        return std::unexpected(linked.error());
+      }
+    }
+    if (!report.errors.empty() || dry_run) return Fail(kRollback);
+    return {};
+  });
+  if (!applied && applied.error().code != "rollback") return std::unexpected(applied.error());
+  std::stable_sort(
+      report.errors.begin(), report.errors.end(),
+      [](const ImportError& left, const ImportError& right) { return left.row < right.row; });
+  if (!report.errors.empty()) {
+    report.created = report.updated = report.unchanged = 0;
+  }
+  return report;
+}
+
+Result<json::array> RegistryService::Concentration(const Caller& caller,
+                                                   std::optional<std::string> as_of,
+                                                   std::optional<std::string> agency_code,
+                                                   std::string* resolved_as_of) {
+  std::string date = domain::ToIsoDate(TaiwanDate(clock_.Now()));
+  if (as_of) {
+    const auto parsed = domain::ParseDate(*as_of);
+    if (!parsed) return Fail(Error::Validation({{"as_of", {"invalidDate"}}}));
+    date = domain::ToIsoDate(*parsed);
+  }
+  if (resolved_as_of) *resolved_as_of = date;
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  RegistryStore store(**connection);
+  const storage::Scope scope = ScopeOf(caller, clock_);
+  std::optional<std::int64_t> agency_id;
+  if (agency_code) {
+    auto found = store.FindByKey(EntityKind::kAgency, *agency_code);
+    if (!found) return std::unexpected(found.error());
+    if (!*found || (*found)->deleted) return Fail(Error::NotFound("No such agency."));
+    // The agency must be one the caller may see.
+    auto visible = store.Find(registry::Definition(EntityKind::kAgency), scope, (*found)->id);
+    if (!visible) return std::unexpected(visible.error());
+    if (!*visible) return Fail(Error::NotFound("No such agency."));
+    agency_id = (*found)->id;
+  }
+  return store.Concentration(scope, date, agency_id);
+}
+
+}  // namespace sg::service

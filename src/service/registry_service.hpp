@@ -1,0 +1,76 @@
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "importer/table.hpp"
+#include "registry/entity.hpp"
+#include "service/caller.hpp"
+#include "storage/db.hpp"
+#include "storage/registry_store.hpp"
+
+namespace sg::service {
+
+/// One bad cell (or row) of an import: row numbers count the header as row 1.
+struct ImportError {
+  std::size_t row = 0;
+  std::string column;
+  std::string value;
+  std::string code;
+  std::string message;
+};
+
+struct ImportChange {
+  std::size_t row = 0;
+  std::string key;
+  std::string action;  // create, update, restore, unchanged
+};
+
+/// The answer to an import (API.md): counts, every error, and the changes (first 1,000).
+struct ImportReport {
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+  bool dry_run = false;
+  std::vector<ImportError> errors;
+  std::vector<ImportChange> changes;
+  std::size_t change_count = 0;
+};
+
+/// The registry's use cases: reads scoped by tenancy, writes checked against the caller's rights
+/// (API.md "Who may write what"), every change recorded in the record's history.
+class RegistryService {
+ public:
+  RegistryService(storage::Database& database, const Clock& clock)
+      : database_(database), clock_(clock) {}
+
+  Result<storage::ListPage> List(const Caller& caller, registry::EntityKind kind,
+                                 const storage::ListQuery& query);
+  Result<boost::json::object> Get(const Caller& caller, registry::EntityKind kind,
+                                  std::string_view id);
+  Result<boost::json::object> Create(const Caller& caller, registry::EntityKind kind,
+                                     const boost::json::object& body);
+  Result<boost::json::object> Update(const Caller& caller, registry::EntityKind kind,
+                                     std::string_view id, const boost::json::object& body);
+  Result<void> Delete(const Caller& caller, registry::EntityKind kind, std::string_view id);
+  Result<boost::json::array> History(const Caller& caller, registry::EntityKind kind,
+                                     std::string_view id);
+
+  /// Validates the whole table, then applies it in one transaction (or, for a dry run, applies
+  /// and rolls back). Any error means nothing is written; the report lists every error.
+  Result<ImportReport> Import(const Caller& caller, registry::EntityKind kind,
+                              const importer::Table& table, bool dry_run);
+
+  /// Seed 000's table for the caller's tenancy, optionally restricted to an agency subtree.
+  Result<boost::json::array> Concentration(const Caller& caller, std::optional<std::string> as_of,
+                                           std::optional<std::string> agency_code,
+                                           std::string* resolved_as_of);
+
+ private:
+  storage::Database& database_;
+  const Clock& clock_;
+};
+
+}  // namespace sg::service
