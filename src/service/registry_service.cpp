@@ -587,8 +587,10 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
   std::stable_sort(
       report.errors.begin(), report.errors.end(),
       [](const ImportError& left, const ImportError& right) { return left.row < right.row; });
-  if (!report.errors.empty()) {
+  if (!report.errors.empty()) {  // nothing was written: report no changes
     report.created = report.updated = report.unchanged = 0;
+    report.changes.clear();
+    report.change_count = 0;
   }
   return report;
 }

@@ -1,0 +1,254 @@
+/**
+ * The UI's only door to the server: every call to /api/v1 goes through `request` here (lint
+ * forbids `fetch` elsewhere). Errors come back as `ApiError`, whose `code` is the translation key
+ * (see `translateError` in i18n.svelte.ts) and whose `fields` name the form fields at fault.
+ */
+import type {
+  ApiRecord,
+  CollectionName,
+  ConcentrationAnswer,
+  HistoryEntry,
+  ImportAnswer,
+  ImportKind,
+  ListAnswer,
+  SessionAnswer,
+} from './types';
+
+const apiRoot = '/api/v1';
+
+/** Error codes the UI falls back on when a response carries no error body. */
+const codeByStatus: Record<number, string> = {
+  400: 'badRequest',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  413: 'payloadTooLarge',
+  422: 'validationFailed',
+  429: 'rateLimited',
+  500: 'internal',
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string[]>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: Record<string, string[]> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+export type Query = Record<string, QueryValue>;
+
+let csrfToken: string | null = null;
+let unauthenticatedHandler: (() => void) | null = null;
+
+/** Called when a request other than the session's own answers 401 (the session has ended). */
+export function onUnauthenticated(handler: () => void): void {
+  unauthenticatedHandler = handler;
+}
+
+export function buildUrl(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(name, String(value));
+  }
+  const search = params.toString();
+  return `${apiRoot}${path}${search ? `?${search}` : ''}`;
+}
+
+interface RequestOptions {
+  query?: Query;
+  json?: unknown;
+  form?: FormData;
+  /** Statuses besides 2xx whose body is a normal answer (import's 422 with row errors). */
+  answerStatuses?: number[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toApiError(status: number, body: unknown): ApiError {
+  const fallback = codeByStatus[status] ?? (status >= 500 ? 'internal' : 'badRequest');
+  const error = isObject(body) && isObject(body['error']) ? body['error'] : null;
+  if (!error) return new ApiError(status, fallback, `HTTP ${status}`);
+  const code = typeof error['code'] === 'string' ? error['code'] : fallback;
+  const message = typeof error['message'] === 'string' ? error['message'] : '';
+  const fields: Record<string, string[]> = {};
+  if (isObject(error['fields'])) {
+    for (const [name, codes] of Object.entries(error['fields'])) {
+      if (Array.isArray(codes)) fields[name] = codes.map(String);
+      else if (typeof codes === 'string') fields[name] = [codes];
+    }
+  }
+  return new ApiError(status, code, message, fields);
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form) {
+    body = options.form; // the browser sets the multipart boundary itself
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+
+  let parsed: unknown = undefined;
+  if (response.status !== 204) {
+    const text = await response.text();
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+  }
+  if (response.ok || options.answerStatuses?.includes(response.status)) {
+    if (!response.ok && !isObject(parsed)) throw toApiError(response.status, parsed);
+    return parsed as T;
+  }
+  const error = toApiError(response.status, parsed);
+  if (response.status === 401 && !path.startsWith('/session')) unauthenticatedHandler?.();
+  throw error;
+}
+
+// --- Session -------------------------------------------------------------------------------
+
+export async function signIn(email: string, password: string): Promise<SessionAnswer> {
+  const answer = await request<SessionAnswer>('POST', '/session', { json: { email, password } });
+  csrfToken = answer.csrf_token;
+  return answer;
+}
+
+/** The current session, or null when there is none (401). */
+export async function restoreSession(): Promise<SessionAnswer | null> {
+  try {
+    const answer = await request<SessionAnswer>('GET', '/session');
+    csrfToken = answer.csrf_token;
+    return answer;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await request<undefined>('DELETE', '/session');
+  } finally {
+    csrfToken = null;
+  }
+}
+
+/** Forget the CSRF token after the server has ended the session. */
+export function forgetSession(): void {
+  csrfToken = null;
+}
+
+// --- Collections ---------------------------------------------------------------------------
+
+export function listRecords(
+  collection: CollectionName,
+  query: Query,
+): Promise<ListAnswer<ApiRecord>> {
+  return request('GET', `/${collection}`, { query });
+}
+
+export function getRecord(collection: CollectionName, id: string): Promise<ApiRecord> {
+  return request('GET', `/${collection}/${encodeURIComponent(id)}`);
+}
+
+export function createRecord(
+  collection: CollectionName,
+  record: Record<string, unknown>,
+): Promise<ApiRecord> {
+  return request('POST', `/${collection}`, { json: record });
+}
+
+export function updateRecord(
+  collection: CollectionName,
+  id: string,
+  changes: Record<string, unknown>,
+): Promise<ApiRecord> {
+  return request('PATCH', `/${collection}/${encodeURIComponent(id)}`, { json: changes });
+}
+
+export async function deleteRecord(collection: CollectionName, id: string): Promise<void> {
+  await request<undefined>('DELETE', `/${collection}/${encodeURIComponent(id)}`);
+}
+
+export async function getHistory(collection: CollectionName, id: string): Promise<HistoryEntry[]> {
+  const answer = await request<{ items: HistoryEntry[] }>(
+    'GET',
+    `/${collection}/${encodeURIComponent(id)}/history`,
+  );
+  return answer.items ?? [];
+}
+
+// --- Import --------------------------------------------------------------------------------
+
+/** Uploads a CSV/XLSX file; a 422 with row errors is an answer, not an exception. */
+export async function importFile(
+  kind: ImportKind,
+  file: File,
+  dryRun: boolean,
+): Promise<ImportAnswer> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const answer = await request<ImportAnswer>('POST', `/import/${kind}`, {
+    query: dryRun ? { dry_run: 'true' } : {},
+    form,
+    answerStatuses: [422],
+  });
+  if (!Array.isArray(answer.errors)) {
+    // A 422 without row errors is an ordinary validation failure.
+    throw toApiError(422, answer);
+  }
+  return answer;
+}
+
+// --- Reports -------------------------------------------------------------------------------
+
+export interface ConcentrationQuery {
+  as_of?: string;
+  agency_code?: string;
+  sort?: string;
+}
+
+export function getConcentration(query: ConcentrationQuery): Promise<ConcentrationAnswer> {
+  return request('GET', '/reports/concentration', { query: { ...query } });
+}
+
+/** The CSV download of the same report (a plain link; the session cookie goes along). */
+export function concentrationCsvUrl(query: ConcentrationQuery): string {
+  return buildUrl('/reports/concentration', { ...query, format: 'csv' });
+}
