@@ -139,6 +139,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--web-root", web_root, "Folder of the built web UI (web/dist)");
   serve->add_flag("--demo", demo, "Load a sample registry and one account of every role");
+  std::string demo_dir = "demo";
+  serve->add_option("--demo-dir", demo_dir, "Folder of the sample registry's CSV files")
+      ->capture_default_str();
   serve
       ->add_option("--session-idle-timeout", idle_timeout, "Seconds of inactivity ending a session")
       ->check(CLI::Range(10, 24 * 3600));
@@ -236,11 +239,7 @@ int main(int argc, char** argv) {
       auto has_users = accounts.HasUsers();
       if (!has_users) return Report(has_users.error());
       if (demo) {
-        const auto demo_dir = std::filesystem::path(web_root).parent_path().parent_path() / "demo";
-        const char* configured = std::getenv("SG_DEMO_DIR");
-        if (auto loaded = LoadDemo(registry, accounts,
-                                   configured ? std::filesystem::path(configured) : demo_dir);
-            !loaded) {
+        if (auto loaded = LoadDemo(registry, accounts, demo_dir); !loaded) {
           return Report(loaded.error());
         }
       }
