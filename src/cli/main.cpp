@@ -117,7 +117,12 @@ Result<void> LoadDemo(service::RegistryService& registry, service::AccountServic
     auto added = accounts.AddUser(
         {account.email, account.role, account.agency, account.vendor, password, false, false});
     if (!added && added.error().kind != ErrorKind::kConflict) return std::unexpected(added.error());
-    if (added) std::cout << fmt::format("  {:15} {} / {}\n", account.role, account.email, password);
+    if (added) {
+      std::cout << fmt::format("  {:15} {} / {}\n", account.role, account.email, password);
+    } else {
+      std::cout << fmt::format("  {:15} {} (exists already; password unchanged)\n", account.role,
+                               account.email);
+    }
   }
   return {};
 }
