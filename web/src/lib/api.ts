@@ -169,6 +169,13 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/** Changes the signed-in user's password (204). A 422 names `current_password` or `new_password`. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  await request<undefined>('POST', '/me/password', {
+    json: { current_password: currentPassword, new_password: newPassword },
+  });
+}
+
 /** Forget the CSRF token after the server has ended the session. */
 export function forgetSession(): void {
   csrfToken = null;

@@ -166,6 +166,8 @@ export const collections: Record<CollectionName, CollectionSpec> = {
       { param: 'service_type', kind: 'enum', options: serviceTypes, enumGroup: 'service_type' },
       { param: 'agency_code', kind: 'text' },
       { param: 'vendor_tax_id', kind: 'text' },
+      // Contracts with start_date <= date <= end_date.
+      { param: 'in_force_on', kind: 'date' },
     ],
     fields: [
       { name: 'contract_id', kind: 'text', required: true, createOnly: true, maxLength: 64 },

@@ -18,6 +18,7 @@ const zhTW = {
   'user.menu': '使用者選單',
   'user.account': '帳號',
   'user.signOut': '登出',
+  'user.changePassword': '變更密碼',
   'role.authority': '資安署',
   'role.agency_ciso': '機關資安長',
   'role.agency_officer': '機關承辦人',
@@ -36,6 +37,17 @@ const zhTW = {
   'signIn.submitting': '登入中…',
   'signIn.failed': '登入失敗，請確認電子郵件與密碼。',
   'signIn.mfaEnrollment': '此帳號須先完成多因子驗證設定，目前的網頁介面尚不支援，請洽系統管理者。',
+
+  'password.title': '變更密碼',
+  'password.forcedIntro': '您目前使用的是一次性密碼，請先設定新密碼才能繼續使用本系統。',
+  'password.rules':
+    '新密碼至少 12 個字元，不可包含帳號名稱（電子郵件 @ 之前的部分），也不可與目前密碼相同。',
+  'password.current': '目前密碼',
+  'password.new': '新密碼',
+  'password.confirm': '確認新密碼',
+  'password.submit': '變更密碼',
+  'password.submitting': '變更中…',
+  'password.changed': '密碼已變更。',
 
   'common.loading': '載入中…',
   'common.save': '儲存',
@@ -135,6 +147,7 @@ const zhTW = {
   'field.joint_audit_clause': '聯合稽核條款',
   'field.remote_maintenance': '遠端維護',
   'field.subcontractor_tax_ids': '分包廠商統一編號',
+  'field.contracts.in_force_on': '履約中（基準日）',
 
   'form.listHint': '多筆請以逗號或換行分隔。',
   'form.certName': '認證名稱',
@@ -250,6 +263,12 @@ const zhTW = {
   'fieldError.notANumber': '不是有效的數字。',
   'fieldError.unknownColumn': '無法辨識的欄位名稱。',
   'fieldError.missingColumn': '缺少必要欄位。',
+  'fieldError.wrongPassword': '目前密碼不正確。',
+  'fieldError.passwordTooShort': '密碼至少需 12 個字元。',
+  'fieldError.passwordTooLong': '密碼過長。',
+  'fieldError.passwordContainsAccountName': '密碼不可包含帳號名稱（電子郵件 @ 之前的部分）。',
+  'fieldError.passwordReused': '新密碼不可與目前密碼相同。',
+  'fieldError.passwordMismatch': '兩次輸入的新密碼不一致。',
   'fieldError.other': '值不正確（{code}）。',
 } as const;
 
@@ -269,6 +288,7 @@ const en: Record<MessageKey, string> = {
   'user.menu': 'User menu',
   'user.account': 'Account',
   'user.signOut': 'Sign out',
+  'user.changePassword': 'Change password',
   'role.authority': 'Authority',
   'role.agency_ciso': 'Agency CISO',
   'role.agency_officer': 'Agency officer',
@@ -288,6 +308,18 @@ const en: Record<MessageKey, string> = {
   'signIn.failed': 'Sign-in failed. Check your email and password.',
   'signIn.mfaEnrollment':
     'This account must enrol in multi-factor authentication first, which the web interface does not support yet. Please contact your administrator.',
+
+  'password.title': 'Change password',
+  'password.forcedIntro':
+    'You signed in with a one-time password. Choose a new password to continue.',
+  'password.rules':
+    'The new password must have at least 12 characters, must not contain your account name (the part of your email before @) and must differ from the current one.',
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.confirm': 'Confirm new password',
+  'password.submit': 'Change password',
+  'password.submitting': 'Changing…',
+  'password.changed': 'Your password has been changed.',
 
   'common.loading': 'Loading…',
   'common.save': 'Save',
@@ -387,6 +419,7 @@ const en: Record<MessageKey, string> = {
   'field.joint_audit_clause': 'Joint audit clause',
   'field.remote_maintenance': 'Remote maintenance',
   'field.subcontractor_tax_ids': 'Subcontractor tax ids',
+  'field.contracts.in_force_on': 'In force on',
 
   'form.listHint': 'Separate several with commas or new lines.',
   'form.certName': 'Certification',
@@ -506,6 +539,13 @@ const en: Record<MessageKey, string> = {
   'fieldError.notANumber': 'Not a number.',
   'fieldError.unknownColumn': 'Unknown column name.',
   'fieldError.missingColumn': 'A required column is missing.',
+  'fieldError.wrongPassword': 'The current password is wrong.',
+  'fieldError.passwordTooShort': 'The password must have at least 12 characters.',
+  'fieldError.passwordTooLong': 'The password is too long.',
+  'fieldError.passwordContainsAccountName':
+    'The password must not contain your account name (the part of your email before @).',
+  'fieldError.passwordReused': 'The new password must differ from the current one.',
+  'fieldError.passwordMismatch': 'The two new passwords do not match.',
   'fieldError.other': 'Invalid value ({code}).',
 };
 

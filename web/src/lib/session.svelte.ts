@@ -27,6 +27,21 @@ export async function restore(): Promise<void> {
   session.status = session.user ? 'signedIn' : 'signedOut';
 }
 
+/**
+ * Reads the session again (after a password change clears `must_change_password`). Signs out
+ * if the session has ended; throws (keeping the current user) if the server cannot answer.
+ */
+export async function refresh(): Promise<void> {
+  const answer = await api.restoreSession();
+  if (!answer || answer.mfa_enrollment_required) {
+    session.user = null;
+    session.status = 'signedOut';
+    return;
+  }
+  session.user = answer.user;
+  session.status = 'signedIn';
+}
+
 /** Signs in; returns 'mfaEnrollment' when the account may only enrol in MFA (not in this UI). */
 export async function signIn(email: string, password: string): Promise<'ok' | 'mfaEnrollment'> {
   const answer = await api.signIn(email, password);

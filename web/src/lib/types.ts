@@ -37,6 +37,8 @@ export interface User {
   agency_code: string | null;
   vendor_tax_id: string | null;
   tenant_admin: boolean;
+  /** Set for an account still on a one-time password: the server refuses everything else. */
+  must_change_password?: boolean;
 }
 
 export interface SessionAnswer {
