@@ -218,7 +218,7 @@ EOF
   # The password goes through stdin, never through the command line that `ps` shows.
   if ! as_owner "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres \
     -d postgres >/dev/null <<EOF; then
-CREATE ROLE $ROLE LOGIN PASSWORD '$password';
+CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$password';
 CREATE DATABASE $DATABASE OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0;
 EOF
     die "creating the role $ROLE and the database $DATABASE failed"

@@ -1,0 +1,374 @@
+// The storage contract: the same tests against SQLite and, when SG_TEST_POSTGRES_URL names a
+// server, PostgreSQL (each run in a database of its own, dropped afterwards).
+#include "storage/registry_store.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <random>
+
+#include "storage/account_store.hpp"
+#include "storage/migrations.hpp"
+
+namespace sg::storage {
+namespace {
+
+namespace json = boost::json;
+using registry::Definition;
+using registry::EntityKind;
+
+std::string RandomSuffix() {
+  std::random_device device;
+  return fmt::format("{:08x}", device());
+}
+
+/// Opens a fresh, migrated database of the given back-end.
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      directory_ = std::filesystem::temp_directory_path() / ("sg-store-" + RandomSuffix());
+      std::filesystem::create_directories(directory_);
+      auto opened = OpenDatabase("sqlite:" + (directory_ / "sg.db").string(), 4);
+      ASSERT_TRUE(opened) << opened.error().detail;
+      database_ = std::move(*opened);
+    } else {
+      const char* url = std::getenv("SG_TEST_POSTGRES_URL");
+      if (!url) GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
+      admin_url_ = url;
+      auto admin = OpenDatabase(admin_url_, 1);
+      ASSERT_TRUE(admin) << admin.error().detail;
+      database_name_ = "sg_store_" + RandomSuffix();
+      auto lease = (*admin)->Acquire();
+      ASSERT_TRUE(lease);
+      auto created = (*lease)->ExecScript("CREATE DATABASE " + database_name_);
+      ASSERT_TRUE(created) << created.error().detail;
+      const std::string own_url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + database_name_;
+      auto opened = OpenDatabase(own_url, 4);
+      ASSERT_TRUE(opened) << opened.error().detail;
+      database_ = std::move(*opened);
+    }
+    auto lease = database_->Acquire();
+    ASSERT_TRUE(lease);
+    auto applied = Migrate(**lease);
+    ASSERT_TRUE(applied) << applied.error().detail;
+    EXPECT_EQ(*applied, LatestSchemaVersion());
+  }
+
+  void TearDown() override {
+    database_.reset();
+    if (!directory_.empty()) std::filesystem::remove_all(directory_);
+    if (!database_name_.empty()) {
+      auto admin = OpenDatabase(admin_url_, 1);
+      if (admin) {
+        auto lease = (*admin)->Acquire();
+        if (lease) (void)(*lease)->ExecScript("DROP DATABASE IF EXISTS " + database_name_);
+      }
+    }
+  }
+
+  json::object Agency(std::string code, std::string name, std::optional<std::string> parent) {
+    return json::object{{"code", code},
+                        {"name", name},
+                        {"parent_code", parent ? json::value(*parent) : nullptr},
+                        {"level", "A"},
+                        {"kind", "central"}};
+  }
+
+  std::int64_t Insert(RegistryStore& store, EntityKind kind, const json::object& record) {
+    auto id = store.Insert(Definition(kind), record, "2026-01-01T00:00:00.000Z");
+    EXPECT_TRUE(id) << (id ? "" : id.error().detail);
+    return id.value_or(0);
+  }
+
+  /// A small registry: A1 > A2 > A3, B1; vendors V (04595252), W (22099131, a subcontractor);
+  /// systems on A2 (core) and B1; contracts in force (C1: A2 by V with W, covering S-A2) and
+  /// ended in 2020 (C2: B1 by V, covering S-B1).
+  void LoadRegistry(RegistryStore& store) {
+    a1_ = Insert(store, EntityKind::kAgency, Agency("A1", "Agency one", std::nullopt));
+    a2_ = Insert(store, EntityKind::kAgency, Agency("A2", "Agency two", "A1"));
+    a3_ = Insert(store, EntityKind::kAgency, Agency("A3", "Agency 100% three", "A2"));
+    b1_ = Insert(store, EntityKind::kAgency, Agency("B1", "Other agency", std::nullopt));
+    const auto vendor = [](std::string tax_id, std::string name) {
+      return json::object{{"tax_id", tax_id},
+                          {"name", name},
+                          {"prc_capital", false},
+                          {"certifications", json::array()},
+                          {"subcontractors", json::array()}};
+    };
+    w_ = Insert(store, EntityKind::kVendor, vendor("22099131", "Sub vendor"));
+    auto main_vendor = vendor("04595252", "Main vendor");
+    main_vendor["subcontractors"] = json::array{"22099131"};
+    v_ = Insert(store, EntityKind::kVendor, main_vendor);
+    const auto system = [](std::string agency, std::string id, bool core) {
+      return json::object{{"agency_code", agency},  {"system_id", id},
+                          {"name", "System " + id}, {"confidentiality", "high"},
+                          {"integrity", "normal"},  {"availability", "normal"},
+                          {"legal", "normal"},      {"protection_level", "high"},
+                          {"core", core},           {"ci", false}};
+    };
+    s_a2_ = Insert(store, EntityKind::kSystem, system("A2", "S-A2", true));
+    s_b1_ = Insert(store, EntityKind::kSystem, system("B1", "S-B1", false));
+    const auto contract = [](std::string id, std::string agency, std::string start, std::string end,
+                             std::string system, json::array subs) {
+      return json::object{{"contract_id", id},
+                          {"agency_code", agency},
+                          {"vendor_tax_id", "04595252"},
+                          {"title", "Contract " + id},
+                          {"service_type", "system_maintenance"},
+                          {"amount", 1000},
+                          {"start_date", start},
+                          {"end_date", end},
+                          {"system_ids", json::array{json::string(system)}},
+                          {"joint_audit_clause", true},
+                          {"remote_maintenance", false},
+                          {"subcontractor_tax_ids", std::move(subs)}};
+    };
+    c1_ = Insert(store, EntityKind::kContract,
+                 contract("C1", "A2", "2026-01-01", "2026-12-31", "S-A2", json::array{"22099131"}));
+    c2_ = Insert(store, EntityKind::kContract,
+                 contract("C2", "B1", "2019-01-01", "2020-12-31", "S-B1", json::array()));
+  }
+
+  static Scope Everything() { return {Scope::Kind::kEverything, 0, "2026-06-30", "2026-04-01"}; }
+  Scope AgencyScope(std::int64_t id) const {
+    return {Scope::Kind::kAgency, id, "2026-06-30", "2026-04-01"};
+  }
+  Scope VendorScope(std::int64_t id) const {
+    return {Scope::Kind::kVendor, id, "2026-06-30", "2026-04-01"};
+  }
+
+  static std::vector<std::string> Keys(const ListPage& page, std::string_view key) {
+    std::vector<std::string> keys;
+    for (const auto& item : page.items) keys.emplace_back(item.as_object().at(key).as_string());
+    return keys;
+  }
+
+  std::unique_ptr<Database> database_;
+  std::filesystem::path directory_;
+  std::string admin_url_;
+  std::string database_name_;
+  std::int64_t a1_ = 0, a2_ = 0, a3_ = 0, b1_ = 0, v_ = 0, w_ = 0, s_a2_ = 0, s_b1_ = 0, c1_ = 0,
+               c2_ = 0;
+};
+
+TEST_P(StoreContract, MigratingTwiceAppliesNothingTheSecondTime) {
+  auto lease = database_->Acquire();
+  ASSERT_TRUE(lease);
+  auto applied = Migrate(**lease);
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, 0);
+}
+
+TEST_P(StoreContract, RecordsRoundTripWithReferencesAndLists) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  auto contract = store.Find(Definition(EntityKind::kContract), Everything(), c1_);
+  ASSERT_TRUE(contract && *contract);
+  const auto& record = **contract;
+  EXPECT_EQ(record.at("agency_code"), "A2");
+  EXPECT_EQ(record.at("vendor_tax_id"), "04595252");
+  EXPECT_EQ(record.at("amount"), 1000);
+  EXPECT_EQ(record.at("system_ids"), (json::array{"S-A2"}));
+  EXPECT_EQ(record.at("subcontractor_tax_ids"), (json::array{"22099131"}));
+  EXPECT_EQ(record.at("joint_audit_clause"), true);
+  auto system = store.Find(Definition(EntityKind::kSystem), Everything(), s_a2_);
+  ASSERT_TRUE(system && *system);
+  EXPECT_EQ((*system)->at("protection_level"), "high");
+  EXPECT_EQ((*system)->at("core"), true);
+  auto vendor = store.Find(Definition(EntityKind::kVendor), Everything(), v_);
+  ASSERT_TRUE(vendor && *vendor);
+  EXPECT_EQ((*vendor)->at("subcontractors"), (json::array{"22099131"}));
+}
+
+TEST_P(StoreContract, DuplicateNaturalKeyIsAConflict) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  auto again = store.Insert(Definition(EntityKind::kAgency), Agency("A1", "x", std::nullopt), "t");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(again.error().code, "uniqueViolation");
+}
+
+TEST_P(StoreContract, ListsPageSortFilterAndSearch) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  const auto& agencies = Definition(EntityKind::kAgency);
+  ListQuery query;
+  query.per_page = 2;
+  query.sort = {{"code", true}};
+  auto page = store.List(agencies, Everything(), query);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 4);
+  EXPECT_EQ(Keys(*page, "code"), (std::vector<std::string>{"B1", "A3"}));
+  query.page = 2;
+  page = store.List(agencies, Everything(), query);
+  EXPECT_EQ(Keys(*page, "code"), (std::vector<std::string>{"A2", "A1"}));
+
+  ListQuery filtered;
+  filtered.filters["parent_code"] = "A1";
+  page = store.List(agencies, Everything(), filtered);
+  EXPECT_EQ(Keys(*page, "code"), (std::vector<std::string>{"A2"}));
+
+  ListQuery search;
+  search.search = "100%";  // the % is matched literally
+  page = store.List(agencies, Everything(), search);
+  EXPECT_EQ(Keys(*page, "code"), (std::vector<std::string>{"A3"}));
+
+  ListQuery bad_sort;
+  bad_sort.sort = {{"password", false}};
+  EXPECT_FALSE(store.List(agencies, Everything(), bad_sort));
+  ListQuery bad_filter;
+  bad_filter.filters["nonsense"] = "1";
+  EXPECT_FALSE(store.List(agencies, Everything(), bad_filter));
+
+  ListQuery in_force;
+  in_force.filters["in_force_on"] = "2026-06-30";
+  page = store.List(Definition(EntityKind::kContract), Everything(), in_force);
+  EXPECT_EQ(Keys(*page, "contract_id"), (std::vector<std::string>{"C1"}));
+}
+
+TEST_P(StoreContract, AgencyScopeIsTheAgencyAndItsSubtree) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  auto page = store.List(Definition(EntityKind::kAgency), AgencyScope(a2_), {});
+  EXPECT_EQ(Keys(*page, "code"), (std::vector<std::string>{"A2", "A3"}));
+  page = store.List(Definition(EntityKind::kSystem), AgencyScope(a2_), {});
+  EXPECT_EQ(Keys(*page, "system_id"), (std::vector<std::string>{"S-A2"}));
+  page = store.List(Definition(EntityKind::kVendor), AgencyScope(b1_), {});
+  EXPECT_EQ(Keys(*page, "tax_id"), (std::vector<std::string>{"04595252"}));
+  auto hidden = store.Find(Definition(EntityKind::kSystem), AgencyScope(a2_), s_b1_);
+  ASSERT_TRUE(hidden);
+  EXPECT_FALSE(*hidden);
+}
+
+TEST_P(StoreContract, VendorScopeCoversItsContractsAndTheirSystemsWhileInForce) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  auto page = store.List(Definition(EntityKind::kVendor), VendorScope(v_), {});
+  EXPECT_EQ(Keys(*page, "tax_id"), (std::vector<std::string>{"04595252"}));
+  page = store.List(Definition(EntityKind::kContract), VendorScope(v_), {});
+  EXPECT_EQ(Keys(*page, "contract_id"), (std::vector<std::string>{"C1", "C2"}));
+  // C2 ended in 2020, past the 90-day window: its system is no longer readable.
+  page = store.List(Definition(EntityKind::kSystem), VendorScope(v_), {});
+  EXPECT_EQ(Keys(*page, "system_id"), (std::vector<std::string>{"S-A2"}));
+  // The named subcontractor reads C1 and its system like the vendor.
+  page = store.List(Definition(EntityKind::kContract), VendorScope(w_), {});
+  EXPECT_EQ(Keys(*page, "contract_id"), (std::vector<std::string>{"C1"}));
+  page = store.List(Definition(EntityKind::kSystem), VendorScope(w_), {});
+  EXPECT_EQ(Keys(*page, "system_id"), (std::vector<std::string>{"S-A2"}));
+  page = store.List(Definition(EntityKind::kVendor), VendorScope(w_), {});
+  EXPECT_EQ(Keys(*page, "tax_id"), (std::vector<std::string>{"22099131"}));
+}
+
+TEST_P(StoreContract, NothingScopeSeesNothing) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  const Scope nothing{Scope::Kind::kNothing, 0, "2026-06-30", "2026-04-01"};
+  for (const auto kind :
+       {EntityKind::kAgency, EntityKind::kVendor, EntityKind::kSystem, EntityKind::kContract}) {
+    auto page = store.List(Definition(kind), nothing, {});
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 0);
+  }
+}
+
+TEST_P(StoreContract, SoftDeletedRecordsDisappearButKeepTheirKey) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  ASSERT_TRUE(store.SoftDelete(Definition(EntityKind::kContract), c1_, "2026-02-01T00:00:00Z"));
+  auto found = store.Find(Definition(EntityKind::kContract), Everything(), c1_);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  auto key = store.FindByKey(EntityKind::kContract, "C1");
+  ASSERT_TRUE(key && *key);
+  EXPECT_TRUE((*key)->deleted);
+  auto missing = store.MissingKeys(EntityKind::kContract, {"C1", "C2"});
+  EXPECT_EQ(*missing, (std::vector<std::string>{"C1"}));
+}
+
+TEST_P(StoreContract, AgencyCyclesAreDetected) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  EXPECT_TRUE(*store.WouldCreateCycle("A1", "A3"));
+  EXPECT_FALSE(*store.WouldCreateCycle("B1", "A3"));
+}
+
+TEST_P(StoreContract, ConcentrationCountsContractsInForce) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  auto items = store.Concentration(Everything(), "2026-06-30", std::nullopt);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 2u);
+  json::object by_vendor;
+  for (const auto& item : *items) {
+    by_vendor[item.as_object().at("vendor_tax_id").as_string()] = item;
+  }
+  const auto& main_vendor = by_vendor.at("04595252").as_object();
+  EXPECT_EQ(main_vendor.at("agencies"), 1);
+  EXPECT_EQ(main_vendor.at("systems"), 1);
+  EXPECT_EQ(main_vendor.at("core_systems"), 1);
+  EXPECT_EQ(main_vendor.at("amount"), 1000);
+  const auto& sub_vendor = by_vendor.at("22099131").as_object();
+  EXPECT_EQ(sub_vendor.at("agencies"), 0);
+  EXPECT_EQ(sub_vendor.at("subcontract_agencies"), 1);
+  EXPECT_EQ(sub_vendor.at("subcontract_systems"), 1);
+  // In 2020 only C2 was in force; restricted to A1's subtree nothing was.
+  items = store.Concentration(Everything(), "2020-06-30", std::nullopt);
+  ASSERT_EQ(items->size(), 1u);
+  items = store.Concentration(Everything(), "2020-06-30", a1_);
+  EXPECT_TRUE(items->empty());
+}
+
+TEST_P(StoreContract, HistoryListsNewestFirst) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  LoadRegistry(store);
+  const auto& agencies = Definition(EntityKind::kAgency);
+  ASSERT_TRUE(store.AppendHistory(agencies, a1_, "create",
+                                  json::object{{"name", json::array{nullptr, "x"}}}, std::nullopt,
+                                  "r1", "2026-01-01T00:00:00.000Z"));
+  ASSERT_TRUE(store.AppendHistory(agencies, a1_, "update",
+                                  json::object{{"name", json::array{"x", "y"}}}, std::nullopt, "r2",
+                                  "2026-01-02T00:00:00.000Z"));
+  auto history = store.History(agencies, a1_);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->at(0).at("action"), "update");
+  EXPECT_EQ(history->at(0).at("changes").at("name").at(1), "y");
+}
+
+TEST_P(StoreContract, SessionsAreStoredByHash) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  auto user =
+      accounts.InsertUser({"a@b.tw", "hash", "authority", std::nullopt, std::nullopt, false, false},
+                          "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(user);
+  ASSERT_TRUE(accounts.InsertSession(
+      {"h1", *user, "csrf", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"}));
+  auto found = accounts.FindSession("h1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->user_id, *user);
+  ASSERT_TRUE(
+      accounts.DeleteExpiredSessions("2026-01-01T00:00:01.000Z", "2025-01-01T00:00:00.000Z"));
+  found = accounts.FindSession("h1");
+  EXPECT_FALSE(*found);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace sg::storage
