@@ -381,6 +381,10 @@ std::expected<json::value, std::string> ParseFieldText(const FieldDef& field,
         for (const auto& existing : keys) seen = seen || existing.as_string() == key;
         if (!seen) keys.emplace_back(json::string(key));
       }
+      // Canonical order: stored lists come back sorted, so equal sets compare equal.
+      std::sort(keys.begin(), keys.end(), [](const json::value& left, const json::value& right) {
+        return left.as_string() < right.as_string();
+      });
       return json::value(std::move(keys));
     }
   }

@@ -173,8 +173,12 @@ Result<SessionView> AccountService::Authenticate(std::string_view token) {
     (void)accounts.DeleteSession(hash);
     return Fail(Error::Unauthenticated());
   }
-  // Refresh the idle timer at most once a minute: it saves a write on most requests.
-  const std::string touch_cutoff = FormatTimestamp(now - std::chrono::seconds(60));
+  // Refresh the idle timer at most once a minute (or a tenth of the idle timeout, when that is
+  // shorter): it saves a write on most requests without letting a session in use expire.
+  const auto touch_interval = std::min<std::chrono::seconds>(
+      std::chrono::seconds(60),
+      std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
+  const std::string touch_cutoff = FormatTimestamp(now - touch_interval);
   if ((*session)->last_seen_at < touch_cutoff) {
     if (auto touched = accounts.TouchSession(hash, FormatTimestamp(now)); !touched) {
       return std::unexpected(touched.error());

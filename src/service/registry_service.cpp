@@ -50,9 +50,9 @@ json::value DefaultFor(const FieldDef& field) {
   }
 }
 
-/// Parses a JSON body into canonical field values; unknown fields and wrong types are errors.
-Result<json::object> ParseBody(const EntityDef& entity, const json::object& body) {
-  FieldErrors errors;
+/// Parses a JSON body into canonical field values; unknown fields and wrong types are errors,
+/// added to `errors` so a caller can report them together with its own checks.
+json::object ParseBody(const EntityDef& entity, const json::object& body, FieldErrors& errors) {
   json::object values;
   for (const auto& [name, value] : body) {
     if (std::find(std::begin(kReadOnlyFields), std::end(kReadOnlyFields), name) !=
@@ -71,7 +71,6 @@ Result<json::object> ParseBody(const EntityDef& entity, const json::object& body
     }
     values[name] = std::move(*parsed);
   }
-  if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
   return values;
 }
 
@@ -183,6 +182,22 @@ Result<FieldErrors> CheckReferences(RegistryStore& store, const EntityDef& entit
   return errors;
 }
 
+/// An agency user's contract may cover only its own agency's systems: otherwise its vendor would
+/// read another agency's systems through it.
+Result<FieldErrors> CheckCoveredSystems(RegistryStore& store, const Caller& caller,
+                                        const EntityDef& entity, const json::object& record) {
+  FieldErrors errors;
+  if (entity.kind != EntityKind::kContract || !domain::IsAgencyRole(caller.role)) return errors;
+  const auto* systems = record.if_contains("system_ids");
+  if (!systems || !systems->is_array() || !caller.agency_code) return errors;
+  std::vector<std::string> keys;
+  for (const auto& key : systems->as_array()) keys.emplace_back(key.as_string());
+  auto outside = store.SystemsOutsideAgency(keys, *caller.agency_code);
+  if (!outside) return std::unexpected(outside.error());
+  if (!outside->empty()) errors["system_ids"].push_back("forbidden");
+  return errors;
+}
+
 void MergeErrors(FieldErrors& into, const FieldErrors& from) {
   for (const auto& [field, codes] : from) {
     auto& target = into[field];
@@ -217,10 +232,12 @@ Result<json::object> RegistryService::Get(const Caller& caller, EntityKind kind,
 Result<json::object> RegistryService::Create(const Caller& caller, EntityKind kind,
                                              const json::object& body) {
   const EntityDef& entity = registry::Definition(kind);
-  auto values = ParseBody(entity, body);
-  if (!values) return std::unexpected(values.error());
-  FieldErrors errors = CompleteForCreate(entity, *values);
-  MergeErrors(errors, registry::CheckRecord(entity, *values));
+  FieldErrors errors;
+  auto values = std::optional<json::object>(ParseBody(entity, body, errors));
+  for (const auto& [field, codes] : CompleteForCreate(entity, *values)) {
+    if (!errors.contains(field)) errors[field] = codes;
+  }
+  if (errors.empty()) MergeErrors(errors, registry::CheckRecord(entity, *values));
   if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
   if (auto refused = WriteRefusal(caller, entity, *values, nullptr)) {
     return Fail(Forbidden(refused));
@@ -233,6 +250,10 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
     auto references = CheckReferences(store, entity, *values, nullptr);
     if (!references) return std::unexpected(references.error());
     if (!references->empty()) return Fail(Error::Validation(std::move(*references)));
+    auto covered = CheckCoveredSystems(store, caller, entity, *values);
+    if (!covered) return std::unexpected(covered.error());
+    if (!covered->empty())
+      return Fail(Error::Forbidden("You may cover only your agency's systems."));
     auto existing = store.FindByKey(kind, KeyOf(entity, *values));
     if (!existing) return std::unexpected(existing.error());
     if (*existing && !(*existing)->deleted) {
@@ -280,8 +301,9 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
   const EntityDef& entity = registry::Definition(kind);
   const auto id = ParseId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
-  auto values = ParseBody(entity, body);
-  if (!values) return std::unexpected(values.error());
+  FieldErrors body_errors;
+  auto values = std::optional<json::object>(ParseBody(entity, body, body_errors));
+  if (!body_errors.empty()) return Fail(Error::Validation(std::move(body_errors)));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   RegistryStore store(**connection);
@@ -301,6 +323,10 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
     auto references = CheckReferences(store, entity, after, nullptr);
     if (!references) return std::unexpected(references.error());
     if (!references->empty()) return Fail(Error::Validation(std::move(*references)));
+    auto covered = CheckCoveredSystems(store, caller, entity, after);
+    if (!covered) return std::unexpected(covered.error());
+    if (!covered->empty())
+      return Fail(Error::Forbidden("You may cover only your agency's systems."));
     const std::string new_key = KeyOf(entity, after);
     if (new_key != KeyOf(entity, before)) {
       auto clash = store.FindByKey(kind, new_key);
@@ -510,6 +536,9 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
       auto references = CheckReferences(store, entity, after, &pending_keys);
       if (!references) return std::unexpected(references.error());
       MergeErrors(errors, *references);
+      auto covered = CheckCoveredSystems(store, caller, entity, after);
+      if (!covered) return std::unexpected(covered.error());
+      MergeErrors(errors, *covered);
       const bool was_deleted = *existing && (*existing)->deleted;
       if (auto refused =
               WriteRefusal(caller, entity, after, before && !was_deleted ? &*before : nullptr)) {

@@ -307,8 +307,11 @@ std::string SearchCondition(const EntityDef& entity, SqlBuilder& builder,
   pattern.push_back('%');
   const std::string_view name_column = entity.kind == EntityKind::kContract ? "title" : "name";
   const std::string bound = builder.Bind(pattern);
-  return fmt::format(" AND (e.{0} LIKE {2} ESCAPE '\\' OR e.{1} LIKE {2} ESCAPE '\\')", name_column,
-                     entity.key_field, bound);
+  // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+  return fmt::format(
+      " AND (LOWER(e.{0}) LIKE LOWER({2}) ESCAPE '\\' OR LOWER(e.{1}) LIKE LOWER({2}) ESCAPE "
+      "'\\')",
+      name_column, entity.key_field, bound);
 }
 
 Result<void> WriteLists(Connection& connection, const EntityDef& entity, std::int64_t id,
@@ -524,6 +527,19 @@ Result<std::vector<std::string>> RegistryStore::MissingKeys(EntityKind kind,
   return missing;
 }
 
+Result<std::vector<std::string>> RegistryStore::SystemsOutsideAgency(
+    const std::vector<std::string>& system_keys, std::string_view agency_code) {
+  constexpr std::string_view kSystemAgency =
+      "SELECT a.code FROM systems s JOIN agencies a ON a.id = s.agency_id WHERE s.system_id = $1";
+  std::vector<std::string> outside;
+  for (const std::string& key : system_keys) {
+    auto found = connection_.Query(kSystemAgency, {key});
+    if (!found) return std::unexpected(found.error());
+    if (found->rows.empty() || found->rows[0][0] != agency_code) outside.push_back(key);
+  }
+  return outside;
+}
+
 Result<bool> RegistryStore::WouldCreateCycle(std::string_view code, std::string_view parent_code) {
   // Walk up from the new parent; reaching `code` means a cycle.
   constexpr std::string_view kAncestors =
@@ -654,6 +670,8 @@ Result<json::array> RegistryStore::Concentration(const Scope& scope, std::string
   for (const Row& row : vendors->rows) {
     const auto found = by_vendor.find(*row[0]);
     if (found == by_vendor.end()) continue;
+    // A vendor may read no other vendor: its view has its own row only.
+    if (scope.kind == Scope::Kind::kVendor && *row[0] != std::to_string(scope.tenant_id)) continue;
     const Counts& counts = found->second;
     items.push_back(json::object{{"vendor_tax_id", *row[1]},
                                  {"vendor_name", *row[2]},

@@ -80,6 +80,9 @@ class RegistryStore {
   /// Natural keys among `keys` that name no live record of `kind`.
   Result<std::vector<std::string>> MissingKeys(registry::EntityKind kind,
                                                const std::vector<std::string>& keys);
+  /// Keys among `system_keys` of systems that do not belong to the agency `agency_code`.
+  Result<std::vector<std::string>> SystemsOutsideAgency(const std::vector<std::string>& system_keys,
+                                                        std::string_view agency_code);
   /// True when making `parent_code` the parent of agency `code` would create a cycle.
   Result<bool> WouldCreateCycle(std::string_view code, std::string_view parent_code);
 
