@@ -95,12 +95,12 @@ BIN="$ROOT/build/ci-debug/src/cli/supplyguard"
 DB="sqlite:$BROWSER_DIR/sg.db"
 BROWSER_PASSWORD='Browser-Test-2026!'
 "$BIN" migrate --db "$DB" >/dev/null
-echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$DB" --email browser@test.gov.tw --role authority --password-stdin >/dev/null
+echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$DB" --email e2e-user@test.gov.tw --role authority --password-stdin >/dev/null
 SG_QUIET=1 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --web-root web/dist >"$BROWSER_DIR/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$BROWSER_DIR/serve.log" && break; sleep 0.1; done
 BASE_URL=$(grep -oE "http://127.0.0.1:[0-9]+" "$BROWSER_DIR/serve.log" | head -1)
-(cd web && SG_BASE_URL="$BASE_URL" SG_EMAIL=browser@test.gov.tw SG_PASSWORD="$BROWSER_PASSWORD" \
+(cd web && SG_BASE_URL="$BASE_URL" SG_EMAIL=e2e-user@test.gov.tw SG_PASSWORD="$BROWSER_PASSWORD" \
   npm run --silent test:browser) >"$LOGS/browser.log" 2>&1
 status=$?
 kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null

@@ -186,3 +186,30 @@ TEST(XmlParser, AttributesAreFoundByLocalName) {
 
 }  // namespace
 }  // namespace sg::importer
+
+namespace sg::importer {
+namespace {
+
+// contracts_libreoffice.xlsx was written by LibreOffice Calc 7.4 (Debian 12) from
+// contracts_libreoffice.source.csv with `soffice --headless --infilter="CSV:44,34,76,1"
+// --convert-to xlsx`: LibreOffice typed the dates as date cells, the amounts as numbers, and
+// kept the formula ="=1+1" with its cached text.
+TEST(XlsxFromLibreOffice, DatesNumbersTextAndCachedFormulaTextReadAsShown) {
+  const Table table =
+      ReadXlsx(testing::ReadFixture("contracts_libreoffice.xlsx")).value_or(Table{});
+  ASSERT_EQ(table.header.size(), 12u);
+  EXPECT_EQ(table.header[0], "contract_id");
+  ASSERT_EQ(table.rows.size(), 2u);
+  // LibreOffice typed the 統一編號 04595252 as a number: the reader reports what the sheet
+  // holds (4595252); the import restores the leading zero (registry::NormaliseSpreadsheetCell).
+  EXPECT_EQ(table.rows[0],
+            (std::vector<std::string>{"C-LO-1", "A0101", "4595252", "資通系統維運案",
+                                      "system_maintenance", "12000000", "2026-01-01", "2026-12-31",
+                                      "S1;S2", "是", "否", "22099131"}));
+  EXPECT_EQ(table.rows[1][3], "=1+1");
+  EXPECT_EQ(table.rows[1][5], "800000");
+  EXPECT_EQ(table.rows[1][6], "2025-03-15");
+}
+
+}  // namespace
+}  // namespace sg::importer

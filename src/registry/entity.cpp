@@ -391,6 +391,28 @@ std::expected<json::value, std::string> ParseFieldText(const FieldDef& field,
   return Invalid("invalidValue");
 }
 
+std::string NormaliseSpreadsheetCell(const FieldDef& field, std::string_view raw) {
+  const bool tax_ids =
+      field.type == FieldType::kTaxId ||
+      ((field.type == FieldType::kReference || field.type == FieldType::kReferenceList) &&
+       field.target == EntityKind::kVendor);
+  if (!tax_ids) return std::string(raw);
+  auto pad = [](std::string_view key) {
+    const std::string_view trimmed = text::Trim(key);
+    const bool digits = !trimmed.empty() && trimmed.size() < 8 &&
+                        trimmed.find_first_not_of("0123456789") == std::string_view::npos;
+    return digits ? std::string(8 - trimmed.size(), '0') + std::string(trimmed)
+                  : std::string(trimmed);
+  };
+  if (field.type != FieldType::kReferenceList) return pad(raw);
+  std::string joined;
+  for (const std::string& key : text::SplitList(raw, ';')) {
+    if (!joined.empty()) joined.push_back(';');
+    joined += pad(key);
+  }
+  return joined;
+}
+
 std::expected<json::value, std::string> ParseFieldJson(const FieldDef& field,
                                                        const json::value& value) {
   if (value.is_null()) return ParseFieldText(field, "");

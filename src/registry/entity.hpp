@@ -81,6 +81,11 @@ using FieldValues = boost::json::object;
 std::expected<boost::json::value, std::string> ParseFieldText(const FieldDef& field,
                                                               std::string_view text);
 
+/// Undoes what spreadsheet programs do to a cell before it is parsed: a 統一編號 typed as a number
+/// loses its leading zeros (04595252 → 4595252), so all-digit tax ids (also in lists) shorter than
+/// 8 digits get them back. Other cells are returned unchanged.
+std::string NormaliseSpreadsheetCell(const FieldDef& field, std::string_view text);
+
 /// Checks a JSON request value for one field: type (wrongType) and content (as ParseFieldText).
 /// Returns the canonical value.
 std::expected<boost::json::value, std::string> ParseFieldJson(const FieldDef& field,

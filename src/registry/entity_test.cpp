@@ -53,6 +53,18 @@ TEST(FieldText, FormulaLikeTextIsKeptAsText) {
   EXPECT_EQ(ParseFieldText(name, "=cmd|' /C calc'!A0")->as_string(), "=cmd|' /C calc'!A0");
 }
 
+TEST(SpreadsheetCells, TaxIdsTypedAsNumbersGetTheirLeadingZerosBack) {
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kVendor, "tax_id"), "4595252"), "04595252");
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kContract, "vendor_tax_id"), " 4595252 "),
+            "04595252");
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kContract, "subcontractor_tax_ids"),
+                                     "4595252; 22099131"),
+            "04595252;22099131");
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kVendor, "tax_id"), "45952A2"), "45952A2");
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kContract, "amount"), "0012"), "0012");
+  EXPECT_EQ(NormaliseSpreadsheetCell(Field(EntityKind::kAgency, "code"), "0100"), "0100");
+}
+
 TEST(FieldJson, RejectsWrongTypes) {
   EXPECT_EQ(ParseFieldJson(Field(EntityKind::kContract, "amount"), json::value("12")).error(),
             "wrongType");

@@ -449,7 +449,8 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
     bool row_ok = true;
     for (std::size_t column = 0; column < columns.size() && column < cells.size(); ++column) {
       const FieldDef& field = *columns[column];
-      auto value = registry::ParseFieldText(field, cells[column]);
+      auto value =
+          registry::ParseFieldText(field, registry::NormaliseSpreadsheetCell(field, cells[column]));
       if (!value) {
         add_error(row_number, std::string(field.name), cells[column], value.error(),
                   registry::DescribeFieldError(value.error(), field));
