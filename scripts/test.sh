@@ -98,7 +98,7 @@ BROWSER_PASSWORD='Browser-Test-2026!'
 echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$DB" --email e2e-user@test.gov.tw --role authority --password-stdin >/dev/null
 SG_QUIET=1 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --web-root web/dist >"$BROWSER_DIR/serve.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$BROWSER_DIR/serve.log" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -qs "listening on" "$BROWSER_DIR/serve.log" && break; sleep 0.1; done
 BASE_URL=$(grep -oE "http://127.0.0.1:[0-9]+" "$BROWSER_DIR/serve.log" | head -1)
 (cd web && SG_BASE_URL="$BASE_URL" SG_EMAIL=e2e-user@test.gov.tw SG_PASSWORD="$BROWSER_PASSWORD" \
   npm run --silent test:browser) >"$LOGS/browser.log" 2>&1
