@@ -270,6 +270,7 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
       if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
     }
     if (*existing) {  // re-creating a deleted record restores it
+      if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
       const std::int64_t id = (*existing)->id;
       auto before = store.Load(entity, id);
       if (!before) return std::unexpected(before.error());
@@ -283,6 +284,7 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
       if (!history) return std::unexpected(history.error());
       return id;
     }
+    if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
     auto id = store.Insert(entity, *values, now);
     if (!id) return id;
     auto history = store.AppendHistory(entity, *id, "create", Diff(entity, nullptr, *values),
@@ -345,6 +347,7 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
     }
     const json::object changes = Diff(entity, &before, after);
     if (changes.empty()) return {};
+    if (auto bumped = store.BumpGeneration(); !bumped) return bumped;
     if (auto written = store.Update(entity, *id, after, now); !written) return written;
     return store.AppendHistory(entity, *id, "update", changes, caller.user_id, caller.request_id,
                                now);
@@ -373,6 +376,7 @@ Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
     if (caller.role == domain::Role::kVendor || WriteRefusal(caller, entity, before, &before)) {
       return Fail(Forbidden(std::nullopt));
     }
+    if (auto bumped = store.BumpGeneration(); !bumped) return bumped;
     if (auto deleted = store.SoftDelete(entity, *id, now); !deleted) return deleted;
     json::object changes;
     changes["deleted"] = json::array{false, true};
@@ -611,7 +615,7 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
       }
     }
     if (!report.errors.empty() || dry_run) return Fail(kRollback);
-    return {};
+    return store.BumpGeneration();
   });
   if (!applied && applied.error().code != "rollback") return std::unexpected(applied.error());
   std::stable_sort(
@@ -651,7 +655,44 @@ Result<json::array> RegistryService::Concentration(const Caller& caller,
     if (!*visible) return Fail(Error::NotFound("No such agency."));
     agency_id = (*found)->id;
   }
-  return store.Concentration(scope, date, agency_id);
+  auto snapshot = Snapshot(store);
+  if (!snapshot) return std::unexpected(snapshot.error());
+  registry::ConcentrationScope concentration_scope;
+  switch (scope.kind) {
+    case storage::Scope::Kind::kEverything:
+      concentration_scope.kind = registry::ConcentrationScope::Kind::kEverything;
+      break;
+    case storage::Scope::Kind::kAgency:
+      concentration_scope.kind = registry::ConcentrationScope::Kind::kAgencySubtree;
+      break;
+    case storage::Scope::Kind::kVendor:
+      concentration_scope.kind = registry::ConcentrationScope::Kind::kVendor;
+      break;
+    case storage::Scope::Kind::kNothing:
+      concentration_scope.kind = registry::ConcentrationScope::Kind::kNothing;
+      break;
+  }
+  concentration_scope.tenant_id = scope.tenant_id;
+  const auto as_of_days = static_cast<std::int32_t>(
+      std::chrono::sys_days{*domain::ParseDate(date)}.time_since_epoch().count());
+  return registry::Concentration(**snapshot, concentration_scope, as_of_days, agency_id);
+}
+
+Result<std::shared_ptr<const registry::RegistrySnapshot>> RegistryService::Snapshot(
+    storage::RegistryStore& store) {
+  auto generation = store.Generation();
+  if (!generation) return std::unexpected(generation.error());
+  {
+    std::lock_guard lock(snapshot_mutex_);
+    if (snapshot_ && snapshot_->generation == *generation) return snapshot_;
+  }
+  // Build outside the lock; concurrent builders race harmlessly and the newest wins.
+  auto loaded = store.LoadSnapshot();
+  if (!loaded) return std::unexpected(loaded.error());
+  auto fresh = std::make_shared<const registry::RegistrySnapshot>(std::move(*loaded));
+  std::lock_guard lock(snapshot_mutex_);
+  if (!snapshot_ || snapshot_->generation <= fresh->generation) snapshot_ = fresh;
+  return fresh;
 }
 
 }  // namespace sg::service

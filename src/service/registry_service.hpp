@@ -2,11 +2,14 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "importer/table.hpp"
 #include "registry/entity.hpp"
+#include "registry/snapshot.hpp"
 #include "service/caller.hpp"
 #include "storage/db.hpp"
 #include "storage/registry_store.hpp"
@@ -69,8 +72,14 @@ class RegistryService {
                                            std::string* resolved_as_of);
 
  private:
+  /// The registry snapshot for aggregates, rebuilt when the database's registry generation moved
+  /// (a write by this or another server process).
+  Result<std::shared_ptr<const registry::RegistrySnapshot>> Snapshot(storage::RegistryStore& store);
+
   storage::Database& database_;
   const Clock& clock_;
+  std::mutex snapshot_mutex_;
+  std::shared_ptr<const registry::RegistrySnapshot> snapshot_;
 };
 
 }  // namespace sg::service

@@ -148,6 +148,20 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 )sql"},
+    {2, "indexes for the lists' common sort orders", R"sql(
+CREATE INDEX contracts_amount ON contracts(amount);
+CREATE INDEX contracts_start ON contracts(start_date);
+CREATE INDEX contracts_title ON contracts(title);
+CREATE INDEX systems_protection_level ON systems(protection_level);
+CREATE INDEX systems_agency_core ON systems(agency_id, core);
+)sql"},
+    {3, "registry generation, bumped by every registry write", R"sql(
+CREATE TABLE registry_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation BIGINT NOT NULL
+);
+INSERT INTO registry_generation (id, generation) VALUES (1, 0);
+)sql"},
 };
 
 constexpr std::string_view kCreateVersionTable =

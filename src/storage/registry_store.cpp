@@ -402,8 +402,11 @@ Result<ListPage> RegistryStore::List(const EntityDef& entity, const Scope& scope
   const std::string limit = select.Bind(std::int64_t{query.per_page});
   const std::string offset =
       select.Bind(std::int64_t{static_cast<std::int64_t>(query.page - 1) * query.per_page});
-  const std::string sql = fmt::format("SELECT {}{} ORDER BY {} LIMIT {} OFFSET {}",
-                                      SelectList(entity), select.sql(), order, limit, offset);
+  // Sort and cut the page on the table's own rows first, then resolve references for the page
+  // only: otherwise both databases evaluate the SELECT list's subqueries for every row.
+  const std::string sql = fmt::format(
+      "SELECT {0} FROM (SELECT e.*{1} ORDER BY {2} LIMIT {3} OFFSET {4}) e ORDER BY {2}",
+      SelectList(entity), select.sql(), order, limit, offset);
   auto rows = connection_.Query(sql, select.params());
   if (!rows) return std::unexpected(rows.error());
   std::unordered_map<std::string, json::object*> by_id;
@@ -596,93 +599,123 @@ Result<std::vector<std::int64_t>> RegistryStore::AgencySubtree(std::int64_t agen
   return ids;
 }
 
-Result<json::array> RegistryStore::Concentration(const Scope& scope, std::string_view as_of,
-                                                 std::optional<std::int64_t> agency_id) {
-  // Contracts in force on as_of, within scope and the optional agency subtree.
-  SqlBuilder contracts;
-  contracts.Append("SELECT e.id FROM contracts e WHERE e.deleted_at IS NULL AND ");
-  contracts.AppendScoped(ScopeFragment(EntityKind::kContract, scope.kind), scope);
-  contracts.Append(fmt::format(" AND e.start_date <= {0} AND e.end_date >= {0}",
-                               contracts.Bind(std::string(as_of))));
-  if (agency_id) {
-    Scope subtree{Scope::Kind::kAgency, *agency_id, {}, {}};
-    contracts.Append(" AND e.agency_id IN ");
-    contracts.AppendScoped(kAgencySubtree, subtree);
+Result<std::int64_t> RegistryStore::Generation() {
+  constexpr std::string_view kSelectGeneration =
+      "SELECT generation FROM registry_generation WHERE id = 1";
+  auto rows = connection_.Query(kSelectGeneration);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows.empty()) return Fail(Error::Internal("registry_generation has no row"));
+  return std::stoll(*rows->rows[0][0]);
+}
+
+Result<void> RegistryStore::BumpGeneration() {
+  constexpr std::string_view kBumpGeneration =
+      "UPDATE registry_generation SET generation = generation + 1 WHERE id = 1";
+  auto done = connection_.Query(kBumpGeneration);
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+namespace {
+
+constexpr std::string_view kSnapshotContracts =
+    "SELECT id, vendor_id, agency_id, start_date, end_date, amount FROM contracts WHERE "
+    "deleted_at IS NULL";
+constexpr std::string_view kSnapshotContractSystems =
+    "SELECT cs.contract_id, cs.system_id, s.core FROM contract_systems cs JOIN systems s ON s.id = "
+    "cs.system_id AND s.deleted_at IS NULL";
+constexpr std::string_view kSnapshotContractSubcontractors =
+    "SELECT contract_id, vendor_id FROM contract_subcontractors";
+constexpr std::string_view kSnapshotAgencies = "SELECT id, parent_id FROM agencies";
+constexpr std::string_view kSnapshotVendors = "SELECT id, tax_id, name FROM vendors";
+
+std::int32_t DaysOf(const std::optional<std::string>& iso) {
+  const auto date = iso ? domain::ParseDate(*iso) : std::nullopt;
+  if (!date) return 0;
+  return static_cast<std::int32_t>(std::chrono::sys_days{*date}.time_since_epoch().count());
+}
+
+}  // namespace
+
+Result<registry::RegistrySnapshot> RegistryStore::LoadSnapshot() {
+  registry::RegistrySnapshot snapshot;
+  // Read the generation first: a write that lands while loading makes the snapshot look stale,
+  // never fresher than it is.
+  auto generation = Generation();
+  if (!generation) return std::unexpected(generation.error());
+  snapshot.generation = *generation;
+
+  auto contracts = connection_.Query(kSnapshotContracts);
+  if (!contracts) return std::unexpected(contracts.error());
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  index_of.reserve(contracts->rows.size());
+  snapshot.contracts.reserve(contracts->rows.size());
+  for (const Row& row : contracts->rows) {
+    index_of.emplace(std::stoll(*row[0]), snapshot.contracts.size());
+    registry::RegistrySnapshot::Contract contract;
+    contract.vendor = std::stoll(*row[1]);
+    contract.agency = std::stoll(*row[2]);
+    contract.start = DaysOf(row[3]);
+    contract.end = DaysOf(row[4]);
+    contract.amount = std::stoll(*row[5]);
+    snapshot.contracts.push_back(contract);
   }
-  const std::string in_force = "(" + contracts.sql() + ")";
 
-  // Direct: agencies served, amount; systems and core systems run (live systems only).
-  const std::string direct = fmt::format(
-      "SELECT c.vendor_id, COUNT(DISTINCT c.agency_id), SUM(c.amount) FROM contracts c WHERE "
-      "c.id IN {0} GROUP BY c.vendor_id",
-      in_force);
-  const std::string direct_systems = fmt::format(
-      "SELECT c.vendor_id, COUNT(DISTINCT s.id), COUNT(DISTINCT CASE WHEN s.core = 1 THEN s.id "
-      "END) FROM contracts c JOIN contract_systems cs ON cs.contract_id = c.id JOIN systems s ON "
-      "s.id = cs.system_id AND s.deleted_at IS NULL WHERE c.id IN {0} GROUP BY c.vendor_id",
-      in_force);
-  const std::string sub_agencies = fmt::format(
-      "SELECT sc.vendor_id, COUNT(DISTINCT c.agency_id) FROM contract_subcontractors sc JOIN "
-      "contracts c ON c.id = sc.contract_id WHERE c.id IN {0} GROUP BY sc.vendor_id",
-      in_force);
-  const std::string sub_systems = fmt::format(
-      "SELECT sc.vendor_id, COUNT(DISTINCT s.id) FROM contract_subcontractors sc JOIN "
-      "contract_systems cs ON cs.contract_id = sc.contract_id JOIN systems s ON s.id = "
-      "cs.system_id AND s.deleted_at IS NULL WHERE sc.contract_id IN {0} GROUP BY sc.vendor_id",
-      in_force);
-
-  struct Counts {
-    std::int64_t agencies = 0, systems = 0, core_systems = 0, amount = 0;
-    std::int64_t subcontract_agencies = 0, subcontract_systems = 0;
-  };
-  std::unordered_map<std::string, Counts> by_vendor;
-  auto run = [&](const std::string& sql, auto apply) -> Result<void> {
-    auto rows = connection_.Query(sql, contracts.params());
-    if (!rows) return std::unexpected(rows.error());
-    for (const Row& row : rows->rows) apply(by_vendor[*row[0]], row);
-    return {};
-  };
-  auto number = [](const std::optional<std::string>& cell) -> std::int64_t {
-    return cell ? std::stoll(*cell) : 0;
-  };
-  for (auto result :
-       {run(direct,
-            [&](Counts&counts, const Row&row) {
-              counts.agencies = number(row[1]);
-              counts.amount = number(row[2]);
-            }),
-        run(direct_systems,
-            [&](Counts&counts, const Row&row) {
-              counts.systems = number(row[1]);
-              counts.core_systems = number(row[2]);
-            }),
-        run(sub_agencies,
-            [&](Counts&counts, const Row&row) { counts.subcontract_agencies = number(row[1]); }),
-        run(sub_systems,
-            [&](Counts&counts, const Row&row) { counts.subcontract_systems = number(row[1]); })}) {
-    if (!result) return std::unexpected(result.error());
+  // Link rows grouped per contract: count, prefix-sum into ranges, then fill.
+  auto links = connection_.Query(kSnapshotContractSystems);
+  if (!links) return std::unexpected(links.error());
+  auto subcontractors = connection_.Query(kSnapshotContractSubcontractors);
+  if (!subcontractors) return std::unexpected(subcontractors.error());
+  std::vector<std::uint32_t> system_counts(snapshot.contracts.size() + 1, 0);
+  std::vector<std::uint32_t> sub_counts(snapshot.contracts.size() + 1, 0);
+  for (const Row& row : links->rows) {
+    if (auto found = index_of.find(std::stoll(*row[0])); found != index_of.end()) {
+      ++system_counts[found->second + 1];
+    }
   }
-  if (by_vendor.empty()) return json::array();
+  for (const Row& row : subcontractors->rows) {
+    if (auto found = index_of.find(std::stoll(*row[0])); found != index_of.end()) {
+      ++sub_counts[found->second + 1];
+    }
+  }
+  for (std::size_t index = 0; index < snapshot.contracts.size(); ++index) {
+    system_counts[index + 1] += system_counts[index];
+    sub_counts[index + 1] += sub_counts[index];
+    auto& contract = snapshot.contracts[index];
+    contract.systems_begin = contract.systems_end = system_counts[index];
+    contract.subcontractors_begin = contract.subcontractors_end = sub_counts[index];
+  }
+  snapshot.contract_systems.resize(system_counts.back());
+  snapshot.contract_system_core.resize(system_counts.back());
+  snapshot.contract_subcontractors.resize(sub_counts.back());
+  for (const Row& row : links->rows) {
+    auto found = index_of.find(std::stoll(*row[0]));
+    if (found == index_of.end()) continue;
+    auto& contract = snapshot.contracts[found->second];
+    snapshot.contract_systems[contract.systems_end] = std::stoll(*row[1]);
+    snapshot.contract_system_core[contract.systems_end] =
+        row[2] && (*row[2] == "1" || *row[2] == "t");
+    ++contract.systems_end;
+  }
+  for (const Row& row : subcontractors->rows) {
+    auto found = index_of.find(std::stoll(*row[0]));
+    if (found == index_of.end()) continue;
+    auto& contract = snapshot.contracts[found->second];
+    snapshot.contract_subcontractors[contract.subcontractors_end++] = std::stoll(*row[1]);
+  }
 
-  auto vendors = connection_.Query("SELECT id, tax_id, name FROM vendors");
+  auto agencies = connection_.Query(kSnapshotAgencies);
+  if (!agencies) return std::unexpected(agencies.error());
+  for (const Row& row : agencies->rows) {
+    snapshot.agency_parent.emplace(std::stoll(*row[0]), row[1] ? std::stoll(*row[1]) : 0);
+  }
+  auto vendors = connection_.Query(kSnapshotVendors);
   if (!vendors) return std::unexpected(vendors.error());
-  json::array items;
   for (const Row& row : vendors->rows) {
-    const auto found = by_vendor.find(*row[0]);
-    if (found == by_vendor.end()) continue;
-    // A vendor may read no other vendor: its view has its own row only.
-    if (scope.kind == Scope::Kind::kVendor && *row[0] != std::to_string(scope.tenant_id)) continue;
-    const Counts& counts = found->second;
-    items.push_back(json::object{{"vendor_tax_id", *row[1]},
-                                 {"vendor_name", *row[2]},
-                                 {"agencies", counts.agencies},
-                                 {"systems", counts.systems},
-                                 {"core_systems", counts.core_systems},
-                                 {"amount", counts.amount},
-                                 {"subcontract_agencies", counts.subcontract_agencies},
-                                 {"subcontract_systems", counts.subcontract_systems}});
+    snapshot.vendors.emplace(std::stoll(*row[0]),
+                             registry::RegistrySnapshot::Vendor{*row[1], *row[2]});
   }
-  return items;
+  return snapshot;
 }
 
 }  // namespace sg::storage

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "registry/entity.hpp"
+#include "registry/snapshot.hpp"
 #include "storage/db.hpp"
 
 namespace sg::storage {
@@ -95,10 +96,12 @@ class RegistryStore {
   /// Agency ids of `agency_id` and every agency under it.
   Result<std::vector<std::int64_t>> AgencySubtree(std::int64_t agency_id);
 
-  /// Seed 000's concentration table: per vendor, from contracts in force on `as_of`, within
-  /// `scope` and (when given) the subtree of `agency_id`.
-  Result<boost::json::array> Concentration(const Scope& scope, std::string_view as_of,
-                                           std::optional<std::int64_t> agency_id);
+  /// The registry generation: a number every registry write transaction increases, so caches of
+  /// derived data (snapshots) know when they are stale, across processes.
+  Result<std::int64_t> Generation();
+  Result<void> BumpGeneration();
+  /// The live relations of the whole registry, for in-memory aggregates.
+  Result<registry::RegistrySnapshot> LoadSnapshot();
 
  private:
   Connection& connection_;

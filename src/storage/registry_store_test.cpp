@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -304,15 +305,30 @@ TEST_P(StoreContract, AgencyCyclesAreDetected) {
   EXPECT_FALSE(*store.WouldCreateCycle("B1", "A3"));
 }
 
-TEST_P(StoreContract, ConcentrationCountsContractsInForce) {
+TEST_P(StoreContract, SnapshotHoldsLiveContractsTheirSystemsAndSubcontractors) {
   auto lease = database_->Acquire();
   RegistryStore store(**lease);
   LoadRegistry(store);
-  auto items = store.Concentration(Everything(), "2026-06-30", std::nullopt);
-  ASSERT_TRUE(items);
-  ASSERT_EQ(items->size(), 2u);
+  ASSERT_TRUE(store.BumpGeneration());
+  auto snapshot = store.LoadSnapshot();
+  ASSERT_TRUE(snapshot) << snapshot.error().detail;
+  EXPECT_EQ(snapshot->generation, 1);
+  ASSERT_EQ(snapshot->contracts.size(), 2u);
+  EXPECT_EQ(snapshot->agency_parent.at(a3_), a2_);
+  EXPECT_EQ(snapshot->agency_parent.at(a1_), 0);
+  EXPECT_EQ(snapshot->vendors.at(w_).tax_id, "22099131");
+  const auto as_of = [](int year, unsigned month, unsigned day) {
+    return static_cast<std::int32_t>(std::chrono::sys_days{
+        std::chrono::year_month_day{std::chrono::year(year), std::chrono::month(month),
+                                    std::chrono::day(day)}}
+                                         .time_since_epoch()
+                                         .count());
+  };
+  const registry::ConcentrationScope everything{registry::ConcentrationScope::Kind::kEverything, 0};
+  auto items = registry::Concentration(*snapshot, everything, as_of(2026, 6, 30), std::nullopt);
+  ASSERT_EQ(items.size(), 2u);
   json::object by_vendor;
-  for (const auto& item : *items) {
+  for (const auto& item : items) {
     by_vendor[item.as_object().at("vendor_tax_id").as_string()] = item;
   }
   const auto& main_vendor = by_vendor.at("04595252").as_object();
@@ -321,14 +337,17 @@ TEST_P(StoreContract, ConcentrationCountsContractsInForce) {
   EXPECT_EQ(main_vendor.at("core_systems"), 1);
   EXPECT_EQ(main_vendor.at("amount"), 1000);
   const auto& sub_vendor = by_vendor.at("22099131").as_object();
-  EXPECT_EQ(sub_vendor.at("agencies"), 0);
   EXPECT_EQ(sub_vendor.at("subcontract_agencies"), 1);
   EXPECT_EQ(sub_vendor.at("subcontract_systems"), 1);
   // In 2020 only C2 was in force; restricted to A1's subtree nothing was.
-  items = store.Concentration(Everything(), "2020-06-30", std::nullopt);
-  ASSERT_EQ(items->size(), 1u);
-  items = store.Concentration(Everything(), "2020-06-30", a1_);
-  EXPECT_TRUE(items->empty());
+  EXPECT_EQ(registry::Concentration(*snapshot, everything, as_of(2020, 6, 30), std::nullopt).size(),
+            1u);
+  EXPECT_TRUE(registry::Concentration(*snapshot, everything, as_of(2020, 6, 30), a1_).empty());
+  // A deleted system no longer counts.
+  ASSERT_TRUE(store.SoftDelete(Definition(EntityKind::kSystem), s_a2_, "2026-02-01T00:00:00Z"));
+  snapshot = store.LoadSnapshot();
+  items = registry::Concentration(*snapshot, everything, as_of(2026, 6, 30), std::nullopt);
+  EXPECT_EQ(items.at(0).at("systems"), 0);
 }
 
 TEST_P(StoreContract, HistoryListsNewestFirst) {
