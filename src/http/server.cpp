@@ -177,19 +177,20 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
     const bool keep_alive = message.keep_alive();
     Request request = ToRequest(message, remote_ip);
     const auto started = std::chrono::steady_clock::now();
-    // Handlers block on the database: run them on the worker pool, not on an I/O thread.
-    Response response = co_await asio::co_spawn(
-        state.workers,
-        [&]() -> awaitable<Response> {
-          try {
-            co_return state.handler(request);
-          } catch (const std::exception& exception) {
-            spdlog::error(R"("request_id":"{}","event":"unhandled","detail":"{}")",
-                          request.request_id, exception.what());
-            co_return ErrorResponse(Error::Internal(exception.what()), request.request_id);
-          }
-        },
-        use_awaitable);
+    // Handlers block on the database: the coroutine hops onto the worker pool to run one and
+    // straight back to its I/O executor. (co_spawn onto the pool would queue the finished
+    // response behind every request waiting for a worker.)
+    const auto io_executor = co_await asio::this_coro::executor;
+    co_await asio::post(asio::bind_executor(state.workers, use_awaitable));
+    Response response;
+    try {
+      response = state.handler(request);
+    } catch (const std::exception& exception) {
+      spdlog::error(R"("request_id":"{}","event":"unhandled","detail":"{}")", request.request_id,
+                    exception.what());
+      response = ErrorResponse(Error::Internal(exception.what()), request.request_id);
+    }
+    co_await asio::post(asio::bind_executor(io_executor, use_awaitable));
     const auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
