@@ -24,7 +24,6 @@ using http::Response;
 using registry::EntityKind;
 
 constexpr std::string_view kSessionCookie = "sg_session";
-constexpr std::string_view kCollections = "{collection}";
 
 struct Context {
   Request& request;
@@ -181,7 +180,6 @@ json::value ReportToJson(const service::ImportReport& report) {
 
 /// Prometheus counters of the process.
 struct Metrics {
-  std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> by_class[6]{};
   std::atomic<std::uint64_t> sign_in_failures{0};
 };
@@ -372,7 +370,7 @@ struct App::Impl {
       return JsonResponse(report->errors.empty() ? 200 : 422, ReportToJson(*report));
     });
 
-    const std::string collection = std::string("/api/v1/") + std::string(kCollections);
+    const std::string collection = "/api/v1/{collection}";
     add("GET", collection, Policy::kSession, [this](Context& context) {
       auto kind = CollectionOf(context);
       if (!kind) return ErrorOf(kind.error(), context.request);
@@ -516,7 +514,6 @@ App::App(service::RegistryService& registry, service::AccountService& accounts, 
 
 http::Response App::Handle(http::Request& request) {
   Response response = impl_->Dispatch(request);
-  ++impl_->metrics.requests;
   const unsigned status_class = std::min(5u, response.status / 100);
   ++impl_->metrics.by_class[status_class];
   return response;

@@ -23,8 +23,9 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 
-/// Connections and whether each is inside a request, so shutdown can close the idle ones.
-class ConnectionRegistry {
+/// The connections that are between requests, so shutdown can close them; a connection inside
+/// a request finishes it first.
+class IdleConnections {
  public:
   void Add(beast::tcp_stream* stream) {
     std::lock_guard lock(mutex_);
@@ -33,19 +34,8 @@ class ConnectionRegistry {
   void Remove(beast::tcp_stream* stream) {
     std::lock_guard lock(mutex_);
     idle_.erase(stream);
-    busy_.erase(stream);
   }
-  void SetBusy(beast::tcp_stream* stream, bool busy) {
-    std::lock_guard lock(mutex_);
-    if (busy) {
-      idle_.erase(stream);
-      busy_.insert(stream);
-    } else {
-      busy_.erase(stream);
-      idle_.insert(stream);
-    }
-  }
-  void CloseIdle() {
+  void CloseAll() {
     std::lock_guard lock(mutex_);
     for (beast::tcp_stream* stream : idle_) {
       asio::post(stream->get_executor(), [stream] {
@@ -59,14 +49,13 @@ class ConnectionRegistry {
  private:
   std::mutex mutex_;
   std::set<beast::tcp_stream*> idle_;
-  std::set<beast::tcp_stream*> busy_;
 };
 
 struct ServerState {
   const ServerConfig& config;
   Handler handler;
   asio::thread_pool& workers;
-  ConnectionRegistry connections;
+  IdleConnections idle;
   std::atomic<bool> stopping{false};
 };
 
@@ -141,7 +130,7 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
   beast::error_code endpoint_error;
   const auto endpoint = stream.socket().remote_endpoint(endpoint_error);
   const std::string remote_ip = endpoint_error ? "" : endpoint.address().to_string();
-  state.connections.Add(&stream);
+  state.idle.Add(&stream);
   beast::flat_buffer buffer;
   bool first = true;
   while (!state.stopping) {
@@ -158,8 +147,7 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
       break;
     }
     if (read_error == bhttp::error::header_limit) {
-      co_await WriteError(stream, 431 == 0 ? 400 : 400, "badRequest",
-                          "The request headers are too large.");
+      co_await WriteError(stream, 400, "badRequest", "The request headers are too large.");
       break;
     }
     if (read_error) {
@@ -171,7 +159,7 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
       }
       break;
     }
-    state.connections.SetBusy(&stream, true);
+    state.idle.Remove(&stream);
     auto message = parser.release();
     const unsigned version = message.version();
     const bool keep_alive = message.keep_alive();
@@ -203,10 +191,10 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
     (void)written;
     spdlog::info(R"("request_id":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"ip":"{}")",
                  request.request_id, request.method, request.path, status, elapsed, remote_ip);
-    state.connections.SetBusy(&stream, false);
+    state.idle.Add(&stream);
     if (write_error || !reply.keep_alive()) break;
   }
-  state.connections.Remove(&stream);
+  state.idle.Remove(&stream);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
@@ -260,7 +248,7 @@ Result<void> Serve(const ServerConfig& config, Handler handler,
     state.stopping = true;
     beast::error_code ignored;
     acceptor.close(ignored);
-    state.connections.CloseIdle();
+    state.idle.CloseAll();
   });
   asio::co_spawn(io, Accept(acceptor, state), asio::detached);
 

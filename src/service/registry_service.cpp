@@ -198,6 +198,22 @@ Result<FieldErrors> CheckCoveredSystems(RegistryStore& store, const Caller& call
   return errors;
 }
 
+/// True when `record` is an agency whose parent would make it its own ancestor.
+Result<bool> CreatesAgencyCycle(RegistryStore& store, const EntityDef& entity,
+                                const json::object& record) {
+  if (entity.kind != EntityKind::kAgency) return false;
+  const auto* parent = record.if_contains("parent_code");
+  if (!parent || !parent->is_string()) return false;
+  return store.WouldCreateCycle(KeyOf(entity, record), parent->as_string());
+}
+
+Error DuplicateKey(const EntityDef& entity, std::string_view key) {
+  Error error = Error::Conflict(
+      fmt::format("A record with {} {} already exists.", entity.key_field, key), "conflict");
+  error.fields[std::string(entity.key_field)].push_back("duplicate");
+  return error;
+}
+
 void MergeErrors(FieldErrors& into, const FieldErrors& from) {
   for (const auto& [field, codes] : from) {
     auto& target = into[field];
@@ -256,19 +272,11 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
       return Fail(Error::Forbidden("You may cover only your agency's systems."));
     auto existing = store.FindByKey(kind, KeyOf(entity, *values));
     if (!existing) return std::unexpected(existing.error());
-    if (*existing && !(*existing)->deleted) {
-      Error error = Error::Conflict(fmt::format("A record with {} {} already exists.",
-                                                entity.key_field, KeyOf(entity, *values)),
-                                    "conflict");
-      error.fields[std::string(entity.key_field)].push_back("duplicate");
-      return Fail(std::move(error));
-    }
-    if (kind == EntityKind::kAgency && !(*values)["parent_code"].is_null()) {
-      auto cycle =
-          store.WouldCreateCycle(KeyOf(entity, *values), (*values)["parent_code"].as_string());
-      if (!cycle) return std::unexpected(cycle.error());
-      if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
-    }
+    if (*existing && !(*existing)->deleted)
+      return Fail(DuplicateKey(entity, KeyOf(entity, *values)));
+    auto cycle = CreatesAgencyCycle(store, entity, *values);
+    if (!cycle) return std::unexpected(cycle.error());
+    if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
     if (*existing) {  // re-creating a deleted record restores it
       if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
       const std::int64_t id = (*existing)->id;
@@ -333,18 +341,11 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
     if (new_key != KeyOf(entity, before)) {
       auto clash = store.FindByKey(kind, new_key);
       if (!clash) return std::unexpected(clash.error());
-      if (*clash) {
-        Error error = Error::Conflict(
-            fmt::format("A record with {} {} already exists.", entity.key_field, new_key));
-        error.fields[std::string(entity.key_field)].push_back("duplicate");
-        return Fail(std::move(error));
-      }
+      if (*clash) return Fail(DuplicateKey(entity, new_key));
     }
-    if (kind == EntityKind::kAgency && !after["parent_code"].is_null()) {
-      auto cycle = store.WouldCreateCycle(new_key, after["parent_code"].as_string());
-      if (!cycle) return std::unexpected(cycle.error());
-      if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
-    }
+    auto cycle = CreatesAgencyCycle(store, entity, after);
+    if (!cycle) return std::unexpected(cycle.error());
+    if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
     const json::object changes = Diff(entity, &before, after);
     if (changes.empty()) return {};
     if (auto bumped = store.BumpGeneration(); !bumped) return bumped;
@@ -506,8 +507,6 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
     }
     rows = std::move(ordered);
   }
-  std::sort(report.errors.begin(), report.errors.end(),
-            [](const ImportError& left, const ImportError& right) { return left.row < right.row; });
 
   // 3. Against the database, in one transaction: references, rights, changes. A dry run and any
   // error roll it back, so nothing is written unless the whole file is good.
@@ -549,8 +548,8 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
               WriteRefusal(caller, entity, after, before && !was_deleted ? &*before : nullptr)) {
         errors[refused->empty() ? std::string(entity.key_field) : *refused].push_back("forbidden");
       }
-      if (kind == EntityKind::kAgency && errors.empty() && after["parent_code"].is_string()) {
-        auto cycle = store.WouldCreateCycle(key, after["parent_code"].as_string());
+      if (errors.empty()) {
+        auto cycle = CreatesAgencyCycle(store, entity, after);
         if (!cycle) return std::unexpected(cycle.error());
         if (*cycle) errors["parent_code"].push_back("cycle");
       }

@@ -587,18 +587,6 @@ Result<json::array> RegistryStore::History(const EntityDef& entity, std::int64_t
   return items;
 }
 
-Result<std::vector<std::int64_t>> RegistryStore::AgencySubtree(std::int64_t agency_id) {
-  Scope scope{Scope::Kind::kAgency, agency_id, {}, {}};
-  SqlBuilder builder;
-  builder.AppendScoped(
-      std::string("SELECT id FROM agencies WHERE id IN ") + std::string(kAgencySubtree), scope);
-  auto rows = connection_.Query(builder.sql(), builder.params());
-  if (!rows) return std::unexpected(rows.error());
-  std::vector<std::int64_t> ids;
-  for (const Row& row : rows->rows) ids.push_back(std::stoll(*row[0]));
-  return ids;
-}
-
 Result<std::int64_t> RegistryStore::Generation() {
   constexpr std::string_view kSelectGeneration =
       "SELECT generation FROM registry_generation WHERE id = 1";

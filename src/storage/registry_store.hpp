@@ -93,9 +93,6 @@ class RegistryStore {
                              std::string_view now);
   Result<boost::json::array> History(const registry::EntityDef& entity, std::int64_t id);
 
-  /// Agency ids of `agency_id` and every agency under it.
-  Result<std::vector<std::int64_t>> AgencySubtree(std::int64_t agency_id);
-
   /// The registry generation: a number every registry write transaction increases, so caches of
   /// derived data (snapshots) know when they are stale, across processes.
   Result<std::int64_t> Generation();

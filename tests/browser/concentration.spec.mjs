@@ -5,20 +5,11 @@
 // visual review go to /tmp/sg-*.png.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-// playwright-core is a devDependency of web/; resolve it from there, wherever this file runs.
-const requireFromWeb = createRequire(new URL('../../web/package.json', import.meta.url));
-/** @type {typeof import('playwright-core')} */
-const { chromium } = requireFromWeb('playwright-core');
-
-const baseUrl = process.env.SG_BASE_URL;
-const email = process.env.SG_EMAIL;
-const password = process.env.SG_PASSWORD;
-const missingEnv = !baseUrl || !email || !password;
+import { baseUrl, email, launchChromium, missingEnv, password } from './support.mjs';
 
 /** The date the report is read at; every in-force contract below spans it. */
 const asOf = '2026-06-30';
@@ -98,19 +89,7 @@ let workDir = '';
 before(async () => {
   if (missingEnv) return;
   workDir = await mkdtemp(path.join(tmpdir(), 'sg-browser-'));
-  browser = await chromium.launch({
-    executablePath: process.env.SG_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -7,17 +7,9 @@
 // Screenshots go to /tmp/sg-password-*.png.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
-const requireFromWeb = createRequire(new URL('../../web/package.json', import.meta.url));
-/** @type {typeof import('playwright-core')} */
-const { chromium, request } = requireFromWeb('playwright-core');
-
-const baseUrl = process.env.SG_BASE_URL;
-const email = process.env.SG_EMAIL;
-const password = process.env.SG_PASSWORD;
-const missingEnv = !baseUrl || !email || !password;
+import { baseUrl, email, launchChromium, missingEnv, password, playwright } from './support.mjs';
 
 /** The temporary password; free of the account name, which the server refuses. */
 const temporaryPassword = `Rotated-${randomBytes(6).toString('hex')}-Kq9!`;
@@ -29,26 +21,14 @@ let browser;
 
 before(async () => {
   if (missingEnv) return;
-  browser = await chromium.launch({
-    executablePath: process.env.SG_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   if (!onTemporaryPassword || !baseUrl || !email || !password) return;
   // The test stopped half-way: put SG_PASSWORD back through the API.
-  const api = await request.newContext({ baseURL: baseUrl });
+  const api = await playwright.request.newContext({ baseURL: baseUrl });
   try {
     const signIn = await api.post('/api/v1/session', {
       data: { email, password: temporaryPassword },

@@ -1,0 +1,31 @@
+// What the browser tests share: playwright-core from web/node_modules, the server and account
+// they are given, and Debian's Chromium started with the flags this closed network needs.
+// playwright-core is a devDependency of web/; resolve it from there, wherever this file runs.
+import { createRequire } from 'node:module';
+
+const requireFromWeb = createRequire(new URL('../../web/package.json', import.meta.url));
+/** @type {typeof import('playwright-core')} */
+export const playwright = requireFromWeb('playwright-core');
+
+export const baseUrl = process.env.SG_BASE_URL;
+export const email = process.env.SG_EMAIL;
+export const password = process.env.SG_PASSWORD;
+/** True when the harness did not say which server and account to use: the tests skip. */
+export const missingEnv = !baseUrl || !email || !password;
+
+/** Starts headless Chromium (SG_CHROMIUM, default /usr/bin/chromium). */
+export function launchChromium() {
+  return playwright.chromium.launch({
+    executablePath: process.env.SG_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
