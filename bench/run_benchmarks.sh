@@ -222,11 +222,12 @@ db_ticks() {
 # Starts the server on a free loopback port; sets SERVER_PID and BASE.
 start_server() {
   local backend=$1 url=$2
+  shift 2  # further arguments go to serve
   local server_out="$OUT/raw/$backend-serve.log"
   # Without per-request logs: writing them would dominate.
   local port="" lines_before=0
   [ -f "$server_out" ] && lines_before=$(wc -l <"$server_out")
-  SG_QUIET=1 "$BIN" serve --db "$url" --listen 127.0.0.1:0 >>"$server_out" 2>&1 3>&- &
+  SG_QUIET=1 "$BIN" serve --db "$url" --listen 127.0.0.1:0 "$@" >>"$server_out" 2>&1 3>&- &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
     port=$(tail -n +"$((lines_before + 1))" "$server_out" |
@@ -240,6 +241,34 @@ start_server() {
   done
   [ -n "$port" ] || die "the server did not start listening within 60 s"
   BASE="http://127.0.0.1:$port"
+}
+
+# Single-request latency of the three endpoints (names, paths) after a warm-up: the median of 21
+# sequential requests, and the CPU time the server (and PostgreSQL) spent per request. $1 is a
+# suffix for the figures' names ("-uncached" when the server runs without its read cache).
+single_requests() {
+  local suffix=$1 index
+  for index in 0 1 2; do
+    for _ in 1 2 3; do curl -sS --max-time 120 -o /dev/null -H "$COOKIE" "$BASE${paths[$index]}"; done
+    local -a times=()
+    local server_before db_before
+    server_before=$(server_ticks)
+    db_before=$(db_ticks)
+    for _ in $(seq 1 21); do
+      times+=("$(curl -sS --max-time 120 -o /dev/null -w '%{http_code} %{time_total}' \
+        -H "$COOKIE" "$BASE${paths[$index]}")")
+    done
+    local cpu_ms
+    cpu_ms=$(awk -v s="$(($(server_ticks) - server_before))" -v d="$(($(db_ticks) - db_before))" \
+      -v hz="$CLK_TCK" 'BEGIN {printf "%.2f\t%.2f", s * 1000 / hz / 21, d * 1000 / hz / 21}')
+    if printf '%s\n' "${times[@]}" | grep -qv '^200 '; then
+      die "${names[$index]} did not answer 200: $(printf '%s\n' "${times[@]}" | sort | uniq -c)"
+    fi
+    local median
+    median=$(printf '%s\n' "${times[@]}" | awk '{print $2 * 1000}' | sort -n | sed -n 11p)
+    record "$backend" single "${names[$index]}$suffix" 1 "$median" "$cpu_ms"
+    log "$backend single ${names[$index]}$suffix: median ${median} ms; CPU ms/request (server, db): $cpu_ms"
+  done
 }
 
 # The server goes on with requests whose clients have gone; waits until it answers /healthz
@@ -344,29 +373,7 @@ EOF
     "/api/v1/reports/concentration")
   local -a durations=("$DURATION" "$DURATION" "$DURATION_CONCENTRATION")
   local index
-  # Warm-up, then single-request latency: median of 21 sequential requests, and the CPU time
-  # the server (and PostgreSQL) spent per request during them.
-  for index in 0 1 2; do
-    for _ in 1 2 3; do curl -sS --max-time 120 -o /dev/null -H "$COOKIE" "$BASE${paths[$index]}"; done
-    local -a times=()
-    local server_before db_before
-    server_before=$(server_ticks)
-    db_before=$(db_ticks)
-    for _ in $(seq 1 21); do
-      times+=("$(curl -sS --max-time 120 -o /dev/null -w '%{http_code} %{time_total}' \
-        -H "$COOKIE" "$BASE${paths[$index]}")")
-    done
-    local cpu_ms
-    cpu_ms=$(awk -v s="$(($(server_ticks) - server_before))" -v d="$(($(db_ticks) - db_before))" \
-      -v hz="$CLK_TCK" 'BEGIN {printf "%.2f\t%.2f", s * 1000 / hz / 21, d * 1000 / hz / 21}')
-    if printf '%s\n' "${times[@]}" | grep -qv '^200 '; then
-      die "${names[$index]} did not answer 200: $(printf '%s\n' "${times[@]}" | sort | uniq -c)"
-    fi
-    local median
-    median=$(printf '%s\n' "${times[@]}" | awk '{print $2 * 1000}' | sort -n | sed -n 11p)
-    record "$backend" single "${names[$index]}" 1 "$median" "$cpu_ms"
-    log "$backend single ${names[$index]}: median ${median} ms; CPU ms/request (server, db): $cpu_ms"
-  done
+  single_requests ""
   record "$backend" rss idle 1 "$(rss_kb)"
 
   local connections
@@ -412,6 +419,10 @@ EOF
       done
     done
   done
+  stop_server
+  # The same single requests without the read cache: what the first reader after a write waits.
+  start_server "$backend" "$url" --read-cache-mib 0
+  single_requests "-uncached"
   stop_server
   stop_postgres
 }
@@ -528,7 +539,9 @@ labels = {"list": "list `GET /contracts?page=3&per_page=50&sort=-amount`",
 lines += ["", "| Single request, sequential | " + " | ".join(
     f"{b}: median of 21 ms | {b}: CPU ms/request (server + db)" for b in backends) + " |",
           "|---|" + "---|---|" * len(backends)]
-for name in ["detail", "list", "concentration"]:
+labels.update({f"{k}-uncached": f"{v}, read cache off" for k, v in list(labels.items())})
+for name in ["detail", "list", "concentration", "detail-uncached", "list-uncached",
+             "concentration-uncached"]:
     cells = []
     for b in backends:
         item = results["medians"][b]["single"].get(name)

@@ -14,6 +14,7 @@
 #include "auth/crypto.hpp"
 #include "core/text.hpp"
 #include "importer/table.hpp"
+#include "service/answer_cache.hpp"
 
 namespace sg::api {
 namespace {
@@ -33,9 +34,14 @@ struct Context {
 
 using RouteHandler = std::function<Response(Context&)>;
 
+/// Whether a route's successful answers may be kept in the read cache. Only reads whose answer
+/// depends on nothing but the registry, the caller's scope, today's date and the request.
+enum class Caching { kNever, kRegistryRead };
+
 struct Route {
   RouteInfo info;
   RouteHandler handler;
+  Caching caching = Caching::kNever;
 };
 
 Response JsonResponse(unsigned status, const json::value& value) {
@@ -192,10 +198,15 @@ struct App::Impl {
   AppConfig config;
   std::vector<Route> routes;
   Metrics metrics;
+  service::AnswerCache<Response> read_cache;
 
   Impl(service::RegistryService* registry_service, service::AccountService* account_service,
        AppConfig app_config)
-      : registry(registry_service), accounts(account_service), config(std::move(app_config)) {
+      : registry(registry_service),
+        accounts(account_service),
+        config(std::move(app_config)),
+        read_cache({.max_bytes = config.read_cache_bytes,
+                    .max_entry_bytes = std::min(config.read_cache_bytes, std::size_t{8} << 20)}) {
     BuildRoutes();
   }
 
@@ -211,9 +222,10 @@ struct App::Impl {
   }
 
   void BuildRoutes() {
-    auto add = [this](std::string method, std::string pattern, Policy policy,
-                      RouteHandler handler) {
-      routes.push_back({{std::move(method), std::move(pattern), policy}, std::move(handler)});
+    auto add = [this](std::string method, std::string pattern, Policy policy, RouteHandler handler,
+                      Caching caching = Caching::kNever) {
+      routes.push_back(
+          {{std::move(method), std::move(pattern), policy}, std::move(handler), caching});
     };
 
     add("GET", "/healthz", Policy::kPublic, [](Context&) {
@@ -232,6 +244,18 @@ struct App::Impl {
           "# TYPE supplyguard_sign_in_failures_total counter\n";
       body +=
           fmt::format("supplyguard_sign_in_failures_total {}\n", metrics.sign_in_failures.load());
+      const auto cache = read_cache.stats();
+      body += fmt::format(
+          "# HELP supplyguard_read_cache_hits_total Registry reads answered from the read cache.\n"
+          "# TYPE supplyguard_read_cache_hits_total counter\n"
+          "supplyguard_read_cache_hits_total {}\n"
+          "# HELP supplyguard_read_cache_misses_total Registry reads computed.\n"
+          "# TYPE supplyguard_read_cache_misses_total counter\n"
+          "supplyguard_read_cache_misses_total {}\n"
+          "# HELP supplyguard_read_cache_bytes Bytes held by the read cache.\n"
+          "# TYPE supplyguard_read_cache_bytes gauge\n"
+          "supplyguard_read_cache_bytes {}\n",
+          cache.hits, cache.misses, cache.bytes);
       Response response = Response::Json(200, std::move(body));
       response.content_type = "text/plain; version=0.0.4";
       return response;
@@ -285,66 +309,78 @@ struct App::Impl {
       return Response::NoContent();
     });
 
-    add("GET", "/api/v1/reports/concentration", Policy::kSession, [this](Context& context) {
-      const auto& query = context.request.query;
-      std::optional<std::string> as_of;
-      std::optional<std::string> agency_code;
-      if (auto found = query.find("as_of"); found != query.end()) as_of = found->second;
-      if (auto found = query.find("agency_code"); found != query.end() && !found->second.empty()) {
-        agency_code = found->second;
-      }
-      std::string resolved;
-      auto items = registry->Concentration(context.session->caller, as_of, agency_code, &resolved);
-      if (!items) return ErrorOf(items.error(), context.request);
-      // Sort: default by agencies served, descending (seed 000's order).
-      std::string sort = "-agencies";
-      if (auto found = query.find("sort"); found != query.end()) sort = found->second;
-      const bool descending = sort.starts_with('-');
-      const std::string key = descending ? sort.substr(1) : sort;
-      static const std::set<std::string> kSortable = {
-          "vendor_tax_id", "vendor_name",          "agencies",           "systems", "core_systems",
-          "amount",        "subcontract_agencies", "subcontract_systems"};
-      if (!kSortable.contains(key)) {
-        return ErrorOf(Error::Validation({{"sort", {"unknownField"}}}), context.request);
-      }
-      std::stable_sort(
-          items->begin(), items->end(), [&](const json::value& left, const json::value& right) {
-            const auto& a = left.as_object().at(key);
-            const auto& b = right.as_object().at(key);
-            bool less = a.is_string() ? a.as_string() < b.as_string() : a.as_int64() < b.as_int64();
-            bool greater =
-                a.is_string() ? b.as_string() < a.as_string() : b.as_int64() < a.as_int64();
-            if (!less && !greater) {
-              return left.as_object().at("vendor_tax_id").as_string() <
-                     right.as_object().at("vendor_tax_id").as_string();
+    add(
+        "GET", "/api/v1/reports/concentration", Policy::kSession,
+        [this](Context& context) {
+          const auto& query = context.request.query;
+          std::optional<std::string> as_of;
+          std::optional<std::string> agency_code;
+          if (auto found = query.find("as_of"); found != query.end()) as_of = found->second;
+          if (auto found = query.find("agency_code");
+              found != query.end() && !found->second.empty()) {
+            agency_code = found->second;
+          }
+          std::string resolved;
+          auto items =
+              registry->Concentration(context.session->caller, as_of, agency_code, &resolved);
+          if (!items) return ErrorOf(items.error(), context.request);
+          // Sort: default by agencies served, descending (seed 000's order).
+          std::string sort = "-agencies";
+          if (auto found = query.find("sort"); found != query.end()) sort = found->second;
+          const bool descending = sort.starts_with('-');
+          const std::string key = descending ? sort.substr(1) : sort;
+          static const std::set<std::string> kSortable = {"vendor_tax_id",
+                                                          "vendor_name",
+                                                          "agencies",
+                                                          "systems",
+                                                          "core_systems",
+                                                          "amount",
+                                                          "subcontract_agencies",
+                                                          "subcontract_systems"};
+          if (!kSortable.contains(key)) {
+            return ErrorOf(Error::Validation({{"sort", {"unknownField"}}}), context.request);
+          }
+          std::stable_sort(
+              items->begin(), items->end(), [&](const json::value& left, const json::value& right) {
+                const auto& a = left.as_object().at(key);
+                const auto& b = right.as_object().at(key);
+                bool less =
+                    a.is_string() ? a.as_string() < b.as_string() : a.as_int64() < b.as_int64();
+                bool greater =
+                    a.is_string() ? b.as_string() < a.as_string() : b.as_int64() < a.as_int64();
+                if (!less && !greater) {
+                  return left.as_object().at("vendor_tax_id").as_string() <
+                         right.as_object().at("vendor_tax_id").as_string();
+                }
+                return descending ? greater : less;
+              });
+          if (auto format = query.find("format");
+              format != query.end() && format->second == "csv") {
+            std::string csv = "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read UTF-8
+            csv +=
+                "vendor_tax_id,vendor_name,agencies,systems,core_systems,amount,"
+                "subcontract_agencies,subcontract_systems\r\n";
+            for (const auto& item : *items) {
+              const auto& row = item.as_object();
+              csv += fmt::format(
+                  "{},{},{},{},{},{},{},{}\r\n", CsvCell(row.at("vendor_tax_id").as_string()),
+                  CsvCell(row.at("vendor_name").as_string()), row.at("agencies").as_int64(),
+                  row.at("systems").as_int64(), row.at("core_systems").as_int64(),
+                  row.at("amount").as_int64(), row.at("subcontract_agencies").as_int64(),
+                  row.at("subcontract_systems").as_int64());
             }
-            return descending ? greater : less;
-          });
-      if (auto format = query.find("format"); format != query.end() && format->second == "csv") {
-        std::string csv = "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read UTF-8
-        csv +=
-            "vendor_tax_id,vendor_name,agencies,systems,core_systems,amount,"
-            "subcontract_agencies,subcontract_systems\r\n";
-        for (const auto& item : *items) {
-          const auto& row = item.as_object();
-          csv += fmt::format(
-              "{},{},{},{},{},{},{},{}\r\n", CsvCell(row.at("vendor_tax_id").as_string()),
-              CsvCell(row.at("vendor_name").as_string()), row.at("agencies").as_int64(),
-              row.at("systems").as_int64(), row.at("core_systems").as_int64(),
-              row.at("amount").as_int64(), row.at("subcontract_agencies").as_int64(),
-              row.at("subcontract_systems").as_int64());
-        }
-        Response response = Response::Json(200, std::move(csv));
-        response.content_type = "text/csv; charset=utf-8";
-        response.headers.emplace_back(
-            "Content-Disposition",
-            fmt::format("attachment; filename=\"concentration-{}.csv\"", resolved));
-        return response;
-      }
-      return JsonResponse(
-          200, json::object{
-                   {"as_of", resolved}, {"items", std::move(*items)}, {"total", items->size()}});
-    });
+            Response response = Response::Json(200, std::move(csv));
+            response.content_type = "text/csv; charset=utf-8";
+            response.headers.emplace_back(
+                "Content-Disposition",
+                fmt::format("attachment; filename=\"concentration-{}.csv\"", resolved));
+            return response;
+          }
+          return JsonResponse(200, json::object{{"as_of", resolved},
+                                                {"items", std::move(*items)},
+                                                {"total", items->size()}});
+        },
+        Caching::kRegistryRead);
 
     add("POST", "/api/v1/import/{kind}", Policy::kSession, [this](Context& context) {
       const auto kind = registry::ParseEntityKind(context.params.at("kind"));
@@ -371,18 +407,21 @@ struct App::Impl {
     });
 
     const std::string collection = "/api/v1/{collection}";
-    add("GET", collection, Policy::kSession, [this](Context& context) {
-      auto kind = CollectionOf(context);
-      if (!kind) return ErrorOf(kind.error(), context.request);
-      auto query = ParseListQuery(context.request);
-      if (!query) return ErrorOf(query.error(), context.request);
-      auto page = registry->List(context.session->caller, *kind, *query);
-      if (!page) return ErrorOf(page.error(), context.request);
-      return JsonResponse(200, json::object{{"items", std::move(page->items)},
-                                            {"total", page->total},
-                                            {"page", query->page},
-                                            {"per_page", query->per_page}});
-    });
+    add(
+        "GET", collection, Policy::kSession,
+        [this](Context& context) {
+          auto kind = CollectionOf(context);
+          if (!kind) return ErrorOf(kind.error(), context.request);
+          auto query = ParseListQuery(context.request);
+          if (!query) return ErrorOf(query.error(), context.request);
+          auto page = registry->List(context.session->caller, *kind, *query);
+          if (!page) return ErrorOf(page.error(), context.request);
+          return JsonResponse(200, json::object{{"items", std::move(page->items)},
+                                                {"total", page->total},
+                                                {"page", query->page},
+                                                {"per_page", query->per_page}});
+        },
+        Caching::kRegistryRead);
     add("POST", collection, Policy::kSession, [this](Context& context) {
       auto kind = CollectionOf(context);
       if (!kind) return ErrorOf(kind.error(), context.request);
@@ -392,13 +431,16 @@ struct App::Impl {
       if (!created) return ErrorOf(created.error(), context.request);
       return JsonResponse(201, *created);
     });
-    add("GET", collection + "/{id}", Policy::kSession, [this](Context& context) {
-      auto kind = CollectionOf(context);
-      if (!kind) return ErrorOf(kind.error(), context.request);
-      auto record = registry->Get(context.session->caller, *kind, context.params.at("id"));
-      if (!record) return ErrorOf(record.error(), context.request);
-      return JsonResponse(200, *record);
-    });
+    add(
+        "GET", collection + "/{id}", Policy::kSession,
+        [this](Context& context) {
+          auto kind = CollectionOf(context);
+          if (!kind) return ErrorOf(kind.error(), context.request);
+          auto record = registry->Get(context.session->caller, *kind, context.params.at("id"));
+          if (!record) return ErrorOf(record.error(), context.request);
+          return JsonResponse(200, *record);
+        },
+        Caching::kRegistryRead);
     add("PATCH", collection + "/{id}", Policy::kSession, [this](Context& context) {
       auto kind = CollectionOf(context);
       if (!kind) return ErrorOf(kind.error(), context.request);
@@ -423,6 +465,30 @@ struct App::Impl {
       if (!items) return ErrorOf(items.error(), context.request);
       return JsonResponse(200, json::object{{"items", std::move(*items)}});
     });
+  }
+
+  /// Answers a registry read from the read cache, or runs the handler and keeps a successful
+  /// answer. The key holds everything the answer depends on: the registry generation and the
+  /// caller's scope and date (CurrentReadVersion), the path and the decoded query parameters.
+  Response CachedRead(const Route& route, Context& context) {
+    auto version = registry->CurrentReadVersion(context.session->caller);
+    if (!version) return ErrorOf(version.error(), context.request);
+    std::string key = version->scope_key;
+    key += '\n';
+    key += context.request.path;
+    for (const auto& [name, value] : context.request.query) {
+      key += '\n';
+      key += name;
+      key += '=';
+      key += value;
+    }
+    if (auto cached = read_cache.Find(version->generation, key)) return *cached;
+    Response response = route.handler(context);
+    if (response.status == 200) {
+      read_cache.Store(version->generation, key, std::make_shared<const Response>(response),
+                       response.body.size() + key.size());
+    }
+    return response;
   }
 
   /// Authenticates the session and checks CSRF (token and Origin) for unsafe methods.
@@ -494,6 +560,9 @@ struct App::Impl {
           return ErrorOf(Error::Forbidden("Change your one-time password first."), request);
         }
         context.session = std::move(*session);
+        if (route.caching == Caching::kRegistryRead && config.read_cache_bytes > 0) {
+          return CachedRead(route, context);
+        }
       }
       return route.handler(context);
     }

@@ -25,6 +25,7 @@ struct RouteInfo {
 struct AppConfig {
   std::filesystem::path web_root;  // the built UI (web/dist); empty: no UI
   bool secure_cookies = false;     // set when served over TLS
+  std::size_t read_cache_bytes = std::size_t{64} << 20;  // answers of registry reads; 0: off
 };
 
 /// The composition of services into the HTTP API: routing, authentication, CSRF, handlers.

@@ -152,6 +152,24 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 24 * 3600));
   serve->add_option("--password-profile", password_profile, "tw-high or asvs")
       ->check(CLI::IsMember({"tw-high", "asvs"}));
+  int io_threads = 0;
+  std::size_t read_cache_mib = 64;
+  serve
+      ->add_option("--read-cache-mib", read_cache_mib,
+                   "Memory for answers of registry reads, kept until the next write (0: off)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{65536}))
+      ->capture_default_str();
+  int worker_threads = 0;
+  std::size_t max_pending = http::ServerConfig{}.max_pending_requests;
+  serve->add_option("--io-threads", io_threads, "Network threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  serve->add_option("--worker-threads", worker_threads, "Request threads (0: four per core)")
+      ->check(CLI::Range(0, 1024));
+  serve
+      ->add_option("--max-pending-requests", max_pending,
+                   "Requests waiting or running beyond which new ones get 503")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
@@ -225,6 +243,9 @@ int main(int argc, char** argv) {
     if (*serve) {
       const auto colon = listen.rfind(':');
       http::ServerConfig config;
+      config.io_threads = io_threads;
+      config.worker_threads = worker_threads;
+      config.max_pending_requests = max_pending;
       if (colon == std::string::npos) {
         std::cerr << "error: --listen must be HOST:PORT\n";
         return kExitInvalid;
@@ -261,7 +282,9 @@ int main(int argc, char** argv) {
                           spdlog::pattern_time_type::utc);
       spdlog::set_default_logger(logger);
       if (std::getenv("SG_QUIET")) spdlog::set_level(spdlog::level::warn);
-      api::App api_app(registry, accounts, api::AppConfig{std::filesystem::path(web_root), false});
+      api::App api_app(registry, accounts,
+                       api::AppConfig{std::filesystem::path(web_root), false,
+                                      read_cache_mib * (std::size_t{1} << 20)});
       auto served = http::Serve(
           config, [&api_app](http::Request& request) { return api_app.Handle(request); },
           [&](unsigned short port) {

@@ -57,7 +57,18 @@ struct ServerState {
   asio::thread_pool& workers;
   IdleConnections idle;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> pending{0};  // requests waiting for or holding a worker
 };
+
+/// 503 for a request the server will not run now; the client may retry after a second.
+Response Overloaded(const std::string& request_id) {
+  Error error = Error::Unavailable("admission control");
+  error.code = "overloaded";
+  error.message = "The server is busy. Try again in a moment.";
+  Response response = ErrorResponse(error, request_id);
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
 
 Request ToRequest(const bhttp::request<bhttp::string_body>& message, const std::string& remote_ip) {
   Request request;
@@ -168,17 +179,27 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
     // Handlers block on the database: the coroutine hops onto the worker pool to run one and
     // straight back to its I/O executor. (co_spawn onto the pool would queue the finished
     // response behind every request waiting for a worker.)
-    const auto io_executor = co_await asio::this_coro::executor;
-    co_await asio::post(asio::bind_executor(state.workers, use_awaitable));
     Response response;
-    try {
-      response = state.handler(request);
-    } catch (const std::exception& exception) {
-      spdlog::error(R"("request_id":"{}","event":"unhandled","detail":"{}")", request.request_id,
-                    exception.what());
-      response = ErrorResponse(Error::Internal(exception.what()), request.request_id);
+    if (state.pending.fetch_add(1) >= state.config.max_pending_requests) {
+      state.pending.fetch_sub(1);
+      response = Overloaded(request.request_id);
+    } else {
+      const auto io_executor = co_await asio::this_coro::executor;
+      co_await asio::post(asio::bind_executor(state.workers, use_awaitable));
+      if (std::chrono::steady_clock::now() - started > state.config.queue_timeout) {
+        response = Overloaded(request.request_id);
+      } else {
+        try {
+          response = state.handler(request);
+        } catch (const std::exception& exception) {
+          spdlog::error(R"("request_id":"{}","event":"unhandled","detail":"{}")",
+                        request.request_id, exception.what());
+          response = ErrorResponse(Error::Internal(exception.what()), request.request_id);
+        }
+      }
+      state.pending.fetch_sub(1);
+      co_await asio::post(asio::bind_executor(io_executor, use_awaitable));
     }
-    co_await asio::post(asio::bind_executor(io_executor, use_awaitable));
     const auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -239,8 +260,8 @@ Result<void> Serve(const ServerConfig& config, Handler handler,
         fmt::format("Cannot listen on {}:{}: {}.", config.host, config.port, error.message()),
         "listenFailed"));
   }
-  on_listening(acceptor.local_endpoint().port());
-
+  // Signals are caught before anyone is told the port, so a SIGTERM right after always stops
+  // the server gracefully.
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const beast::error_code& signal_error, int signal_number) {
     if (signal_error) return;
@@ -250,6 +271,8 @@ Result<void> Serve(const ServerConfig& config, Handler handler,
     acceptor.close(ignored);
     state.idle.CloseAll();
   });
+  on_listening(acceptor.local_endpoint().port());
+
   asio::co_spawn(io, Accept(acceptor, state), asio::detached);
 
   std::vector<std::thread> threads;

@@ -19,6 +19,12 @@ struct ServerConfig {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};
+  // Admission control: beyond this many requests waiting for or holding a worker, new requests
+  // get 503 at once (with Retry-After) instead of queueing without bound; a request that waited
+  // longer than queue_timeout for a worker gets 503 instead of being run for a client that has
+  // most likely given up.
+  std::size_t max_pending_requests = 2048;
+  std::chrono::milliseconds queue_timeout{10000};
 };
 
 /// Serves HTTP/1.1 until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish,

@@ -156,20 +156,20 @@ Result<SessionView> AccountService::Authenticate(std::string_view token) {
   if (!connection) return std::unexpected(connection.error());
   storage::AccountStore accounts(**connection);
   const std::string hash = auth::Sha256Hex(token);
-  auto session = accounts.FindSession(hash);
-  if (!session) return std::unexpected(session.error());
-  if (!*session) return Fail(Error::Unauthenticated());
+  auto found = accounts.FindSessionAndUser(hash);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return Fail(Error::Unauthenticated());
+  const auto& [stored_session, stored_user] = **found;
+  const auto* session = &stored_session;
   const auto now = clock_.Now();
   const std::string idle_cutoff = FormatTimestamp(now - policy_.idle_timeout);
   const std::string absolute_cutoff = FormatTimestamp(now - policy_.absolute_timeout);
-  if ((*session)->last_seen_at < idle_cutoff || (*session)->created_at < absolute_cutoff) {
+  if (session->last_seen_at < idle_cutoff || session->created_at < absolute_cutoff) {
     (void)accounts.DeleteSession(hash);
     return Fail(
         Error::Unauthenticated("The session has expired. Sign in again.", "sessionExpired"));
   }
-  auto user = accounts.FindUserById((*session)->user_id);
-  if (!user) return std::unexpected(user.error());
-  if (!*user || (*user)->disabled) {
+  if (stored_user.disabled) {
     (void)accounts.DeleteSession(hash);
     return Fail(Error::Unauthenticated());
   }
@@ -179,12 +179,12 @@ Result<SessionView> AccountService::Authenticate(std::string_view token) {
       std::chrono::seconds(60),
       std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
   const std::string touch_cutoff = FormatTimestamp(now - touch_interval);
-  if ((*session)->last_seen_at < touch_cutoff) {
+  if (session->last_seen_at < touch_cutoff) {
     if (auto touched = accounts.TouchSession(hash, FormatTimestamp(now)); !touched) {
       return std::unexpected(touched.error());
     }
   }
-  return ViewOf(**user, (*session)->csrf_token);
+  return ViewOf(stored_user, session->csrf_token);
 }
 
 Result<void> AccountService::SignOut(std::string_view token) {

@@ -677,6 +677,27 @@ Result<json::array> RegistryService::Concentration(const Caller& caller,
   return registry::Concentration(**snapshot, concentration_scope, as_of_days, agency_id);
 }
 
+Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(const Caller& caller) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto generation = RegistryStore(**connection).Generation();
+  if (!generation) return std::unexpected(generation.error());
+  const storage::Scope scope = ScopeOf(caller, clock_);
+  ReadVersion version;
+  version.generation = *generation;
+  // Scopes that do not depend on the user alone (the authority's, an agency's, a vendor's) are
+  // shared by every user with the same tenant; any other scope (auditors' assignments) is keyed
+  // by the user, so a new kind of scope cannot share answers by accident.
+  const bool tenant_wide = scope.kind == storage::Scope::Kind::kEverything ||
+                           scope.kind == storage::Scope::Kind::kAgency ||
+                           scope.kind == storage::Scope::Kind::kVendor;
+  version.scope_key =
+      fmt::format("{}:{}:{}:{}", static_cast<int>(scope.kind), scope.tenant_id,
+                  tenant_wide ? std::string("-") : fmt::format("u{}", caller.user_id.value_or(-1)),
+                  scope.today);
+  return version;
+}
+
 Result<std::shared_ptr<const registry::RegistrySnapshot>> RegistryService::Snapshot(
     storage::RegistryStore& store) {
   auto generation = store.Generation();

@@ -66,6 +66,15 @@ class RegistryService {
   Result<ImportReport> Import(const Caller& caller, registry::EntityKind kind,
                               const importer::Table& table, bool dry_run);
 
+  /// What a read by `caller` depends on besides the request itself: the registry generation
+  /// (moved by every write, by any server process) and a key of the caller's scope and today's
+  /// date. Two reads with equal versions and equal requests get equal answers.
+  struct ReadVersion {
+    std::int64_t generation = 0;
+    std::string scope_key;
+  };
+  Result<ReadVersion> CurrentReadVersion(const Caller& caller);
+
   /// Seed 000's table for the caller's tenancy, optionally restricted to an agency subtree.
   Result<boost::json::array> Concentration(const Caller& caller, std::optional<std::string> as_of,
                                            std::optional<std::string> agency_code,

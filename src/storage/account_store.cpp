@@ -23,6 +23,13 @@ constexpr std::string_view kInsertSession =
 constexpr std::string_view kSelectSession =
     "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE "
     "token_hash = $1";
+// One round trip per authenticated request: the session and its user together.
+constexpr std::string_view kSelectSessionAndUser =
+    "SELECT u.id, u.email, u.password_hash, u.role, u.agency_id, u.vendor_id, a.code, v.tax_id, "
+    "u.tenant_admin, u.disabled, u.must_change_password, s.token_hash, s.user_id, s.csrf_token, "
+    "s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN "
+    "agencies a ON a.id = u.agency_id LEFT JOIN vendors v ON v.id = u.vendor_id WHERE "
+    "s.token_hash = $1";
 constexpr std::string_view kTouchSession =
     "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
@@ -108,6 +115,19 @@ Result<std::optional<SessionRecord>> AccountStore::FindSession(std::string_view 
   const Row& row = rows->rows.front();
   return std::optional<SessionRecord>(
       SessionRecord{*row[0], std::stoll(*row[1]), *row[2], *row[3], *row[4]});
+}
+
+Result<std::optional<std::pair<SessionRecord, UserRecord>>> AccountStore::FindSessionAndUser(
+    std::string_view token_hash) {
+  using Found = std::optional<std::pair<SessionRecord, UserRecord>>;
+  auto rows = connection_.Query(kSelectSessionAndUser, {std::string(token_hash)});
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows.empty()) return Found{};
+  const Row& row = rows->rows.front();
+  SessionRecord session{*row[11], std::stoll(*row[12]), *row[13], *row[14], *row[15]};
+  auto user = ReadUser(std::move(rows));
+  if (!user) return std::unexpected(user.error());
+  return Found(std::pair{std::move(session), std::move(**user)});
 }
 
 Result<void> AccountStore::TouchSession(std::string_view token_hash, std::string_view now) {

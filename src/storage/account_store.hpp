@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "storage/db.hpp"
 
@@ -56,6 +57,9 @@ class AccountStore {
 
   Result<void> InsertSession(const SessionRecord& session);
   Result<std::optional<SessionRecord>> FindSession(std::string_view token_hash);
+  /// The session of a token hash together with its user (one statement).
+  Result<std::optional<std::pair<SessionRecord, UserRecord>>> FindSessionAndUser(
+      std::string_view token_hash);
   Result<void> TouchSession(std::string_view token_hash, std::string_view now);
   Result<void> DeleteSession(std::string_view token_hash);
   /// Removes sessions idle since before `idle_cutoff` or created before `absolute_cutoff`.

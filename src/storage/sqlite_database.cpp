@@ -16,7 +16,7 @@ namespace {
 constexpr int kBusyTimeoutMs = 10000;
 constexpr std::string_view kConnectionPragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-    " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
+    " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;";
 
 Error MapSqliteError(sqlite3* handle, int code, std::string_view what) {
   const int extended = handle ? sqlite3_extended_errcode(handle) : code;
@@ -224,6 +224,11 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path, int pool_size) {
+  // Memory statistics take one process-wide mutex on every allocation, which serialises the
+  // pool's connections under load; the platform does not read them. Must precede the library's
+  // initialisation (a later call fails harmlessly with SQLITE_MISUSE).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto database = std::make_unique<SqliteDatabase>(std::string(path), pool_size);
   auto first = database->Acquire();  // fail fast on an unusable path
   if (!first) return std::unexpected(first.error());
