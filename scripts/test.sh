@@ -96,14 +96,28 @@ DB="sqlite:$BROWSER_DIR/sg.db"
 BROWSER_PASSWORD='Browser-Test-2026!'
 "$BIN" migrate --db "$DB" >/dev/null
 echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$DB" --email e2e-user@test.gov.tw --role authority --password-stdin >/dev/null
-SG_QUIET=1 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --web-root web/dist >"$BROWSER_DIR/serve.log" 2>&1 &
+# The registry tests run under the asvs profile (no MFA); the MFA test on a second server with
+# the default tw-high profile, whose accounts must enrol at their first sign-in.
+SG_QUIET=1 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --web-root web/dist --password-profile asvs \
+  >"$BROWSER_DIR/serve.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do grep -qs "listening on" "$BROWSER_DIR/serve.log" && break; sleep 0.1; done
+MFA_DB="sqlite:$BROWSER_DIR/mfa.db"
+"$BIN" migrate --db "$MFA_DB" >/dev/null
+echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$MFA_DB" --email e2e-mfa@test.gov.tw --role authority --password-stdin >/dev/null
+SG_QUIET=1 "$BIN" serve --db "$MFA_DB" --listen 127.0.0.1:0 --web-root web/dist \
+  >"$BROWSER_DIR/serve-mfa.log" 2>&1 &
+MFA_SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -qs "listening on" "$BROWSER_DIR/serve.log" && grep -qs "listening on" "$BROWSER_DIR/serve-mfa.log" && break
+  sleep 0.1
+done
 BASE_URL=$(grep -oE "http://127.0.0.1:[0-9]+" "$BROWSER_DIR/serve.log" | head -1)
+MFA_BASE_URL=$(grep -oE "http://127.0.0.1:[0-9]+" "$BROWSER_DIR/serve-mfa.log" | head -1)
 (cd web && SG_BASE_URL="$BASE_URL" SG_EMAIL=e2e-user@test.gov.tw SG_PASSWORD="$BROWSER_PASSWORD" \
+  SG_MFA_BASE_URL="$MFA_BASE_URL" SG_MFA_EMAIL=e2e-mfa@test.gov.tw SG_MFA_PASSWORD="$BROWSER_PASSWORD" \
   npm run --silent test:browser) >"$LOGS/browser.log" 2>&1
 status=$?
-kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null
+kill -TERM $SERVER_PID $MFA_SERVER_PID; wait $SERVER_PID $MFA_SERVER_PID 2>/dev/null
 p=$(grep -E "^# pass [0-9]+" "$LOGS/browser.log" | grep -oE "[0-9]+" | tail -1)
 f=$(grep -E "^# fail [0-9]+" "$LOGS/browser.log" | grep -oE "[0-9]+" | tail -1)
 echo "browser: ${p:-0} passed, ${f:-0} failed"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
@@ -53,7 +54,11 @@ Response ErrorOf(const Error& error, const Request& request) {
     spdlog::error(R"("request_id":"{}","event":"error","code":"{}","detail":{})",
                   request.request_id, error.code, json::serialize(json::value(error.detail)));
   }
-  return http::ErrorResponse(error, request.request_id);
+  Response response = http::ErrorResponse(error, request.request_id);
+  if (error.kind == ErrorKind::kRateLimited && error.detail.starts_with("retry_after=")) {
+    response.headers.emplace_back("Retry-After", error.detail.substr(12));
+  }
+  return response;
 }
 
 bool MatchPattern(std::string_view pattern, std::string_view path,
@@ -195,24 +200,72 @@ struct Metrics {
 struct App::Impl {
   service::RegistryService* registry;  // null only in the table Routes() lists
   service::AccountService* accounts;
+  service::AuditService* audit;
   AppConfig config;
   std::vector<Route> routes;
   Metrics metrics;
   service::AnswerCache<Response> read_cache;
 
   Impl(service::RegistryService* registry_service, service::AccountService* account_service,
-       AppConfig app_config)
+       service::AuditService* audit_service, AppConfig app_config)
       : registry(registry_service),
         accounts(account_service),
+        audit(audit_service),
         config(std::move(app_config)),
         read_cache({.max_bytes = config.read_cache_bytes,
                     .max_entry_bytes = std::min(config.read_cache_bytes, std::size_t{8} << 20)}) {
     BuildRoutes();
   }
 
-  std::string SessionCookie(std::string_view token, bool clear) const {
+  /// Adds routes to the table. A token may use a route only when the route names the scope it
+  /// needs; by default that is `read` for safe methods under a session, and nothing otherwise.
+  struct RouteAdder {
+    Impl* impl;
+    void operator()(std::string method, std::string pattern, Policy policy, RouteHandler handler,
+                    Caching caching = Caching::kNever) const {
+      std::string scope = policy == Policy::kSession && method == "GET" ? "read" : "";
+      (*this)(std::move(method), std::move(pattern), policy, std::move(scope), std::move(handler),
+              caching);
+    }
+    void operator()(std::string method, std::string pattern, Policy policy, std::string token_scope,
+                    RouteHandler handler, Caching caching = Caching::kNever) const {
+      impl->routes.push_back(
+          {{std::move(method), std::move(pattern), policy, std::move(token_scope)},
+           std::move(handler),
+           caching});
+    }
+  };
+
+  std::string SessionCookie(std::string_view token, bool clear, const Request& request) const {
+    const bool secure = config.secure_cookies || request.secure;
     return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}{}", kSessionCookie, token,
-                       config.secure_cookies ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+                       secure ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+  }
+
+  static std::string UserAgent(const Request& request) {
+    return request.Header("user-agent").value_or("");
+  }
+
+  static json::object SessionBody(const service::SessionView& view) {
+    return json::object{{"csrf_token", view.csrf_token},
+                        {"user", view.user},
+                        {"mfa_enrollment_required", view.enrolment_only}};
+  }
+
+  /// The answer to a sign-in or a session change: the body and a new session cookie.
+  Response SessionAnswer(const service::SignedIn& signed_in, const Request& request) const {
+    Response response = JsonResponse(200, SessionBody(signed_in.view));
+    response.headers.emplace_back("Set-Cookie", SessionCookie(signed_in.token, false, request));
+    return response;
+  }
+
+  /// An invitation's link, on the origin the administrator used.
+  json::object InvitationJson(const service::Invitation& invitation, const Request& request) const {
+    const std::string host = request.Header("host").value_or("127.0.0.1");
+    const bool secure = config.secure_cookies || request.secure;
+    return json::object{{"url", fmt::format("{}://{}/#/invitation/{}", secure ? "https" : "http",
+                                            host, invitation.token)},
+                        {"expires_at", invitation.expires_at}};
   }
 
   static Result<EntityKind> CollectionOf(const Context& context) {
@@ -222,11 +275,7 @@ struct App::Impl {
   }
 
   void BuildRoutes() {
-    auto add = [this](std::string method, std::string pattern, Policy policy, RouteHandler handler,
-                      Caching caching = Caching::kNever) {
-      routes.push_back(
-          {{std::move(method), std::move(pattern), policy}, std::move(handler), caching});
-    };
+    const RouteAdder add{this};
 
     add("GET", "/healthz", Policy::kPublic, [](Context&) {
       return JsonResponse(200, json::object{{"status", "ok"}});
@@ -268,44 +317,257 @@ struct App::Impl {
       if (!body) return ErrorOf(body.error(), context.request);
       const auto* email = body->if_contains("email");
       const auto* password = body->if_contains("password");
-      if (!email || !email->is_string() || !password || !password->is_string()) {
-        FieldErrors fields;
-        if (!email || !email->is_string()) fields["email"].push_back("required");
-        if (!password || !password->is_string()) fields["password"].push_back("required");
-        return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      FieldErrors fields;
+      if (!email || !email->is_string()) fields["email"].push_back("required");
+      if (!password || !password->is_string()) fields["password"].push_back("required");
+      service::SignInRequest sign_in;
+      for (const char* name : {"totp", "recovery_code"}) {
+        const auto* value = body->if_contains(name);
+        if (!value || value->is_null()) continue;
+        if (!value->is_string()) {
+          fields[name].push_back("notAString");
+        } else {
+          (std::string_view(name) == "totp" ? sign_in.totp : sign_in.recovery_code) =
+              std::string(value->as_string());
+        }
       }
-      auto signed_in =
-          accounts->SignIn(email->as_string(), password->as_string(), context.request.remote_ip);
+      if (!fields.empty()) return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      sign_in.email = email->as_string();
+      sign_in.password = password->as_string();
+      sign_in.source_ip = context.request.remote_ip;
+      sign_in.user_agent = context.request.Header("user-agent").value_or("");
+      sign_in.request_id = context.request.request_id;
+      auto signed_in = accounts->SignIn(sign_in);
       if (!signed_in) {
-        if (signed_in.error().kind == ErrorKind::kUnauthenticated) ++metrics.sign_in_failures;
+        if (signed_in.error().code == "unauthenticated") ++metrics.sign_in_failures;
         return ErrorOf(signed_in.error(), context.request);
       }
-      Response response = JsonResponse(200, json::object{{"csrf_token", signed_in->view.csrf_token},
-                                                         {"user", signed_in->view.user}});
-      response.headers.emplace_back("Set-Cookie", SessionCookie(signed_in->token, false));
-      return response;
+      return SessionAnswer(*signed_in, context.request);
     });
-    add("GET", "/api/v1/session", Policy::kSession, [](Context& context) {
-      return JsonResponse(200, json::object{{"csrf_token", context.session->csrf_token},
-                                            {"user", context.session->user}});
-    });
-    add("DELETE", "/api/v1/session", Policy::kSession, [this](Context& context) {
-      (void)accounts->SignOut(context.request.Cookie(kSessionCookie).value_or(""));
+    add("GET", "/api/v1/session", Policy::kEnrolment, "",
+        [](Context& context) { return JsonResponse(200, SessionBody(*context.session)); });
+    add("DELETE", "/api/v1/session", Policy::kEnrolment, "", [this](Context& context) {
+      (void)accounts->SignOut(*context.session);
       Response response = Response::NoContent();
-      response.headers.emplace_back("Set-Cookie", SessionCookie("", true));
+      response.headers.emplace_back("Set-Cookie", SessionCookie("", true, context.request));
       return response;
     });
-    add("POST", "/api/v1/me/password", Policy::kSession, [this](Context& context) {
+    add("POST", "/api/v1/me/password", Policy::kEnrolment, "", [this](Context& context) {
       auto body = ParseJsonObject(context.request);
       if (!body) return ErrorOf(body.error(), context.request);
       const auto* current = body->if_contains("current_password");
       const auto* next = body->if_contains("new_password");
-      if (!current || !current->is_string() || !next || !next->is_string()) {
-        return ErrorOf(Error::Validation({{"new_password", {"required"}}}), context.request);
-      }
-      auto changed = accounts->ChangePassword(context.session->caller, current->as_string(),
-                                              next->as_string());
+      FieldErrors fields;
+      if (!current || !current->is_string()) fields["current_password"].push_back("required");
+      if (!next || !next->is_string()) fields["new_password"].push_back("required");
+      if (!fields.empty()) return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      auto changed = accounts->ChangePassword(*context.session, current->as_string(),
+                                              next->as_string(), UserAgent(context.request));
       if (!changed) return ErrorOf(changed.error(), context.request);
+      return SessionAnswer(*changed, context.request);
+    });
+    add("GET", "/api/v1/me/sessions", Policy::kSession, "", [this](Context& context) {
+      auto items = accounts->Sessions(*context.session);
+      if (!items) return ErrorOf(items.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(*items)}});
+    });
+    add("DELETE", "/api/v1/me/sessions", Policy::kSession, "", [this](Context& context) {
+      auto ended = accounts->EndOtherSessions(*context.session);
+      if (!ended) return ErrorOf(ended.error(), context.request);
+      return Response::NoContent();
+    });
+    add("DELETE", "/api/v1/me/sessions/{id}", Policy::kSession, "", [this](Context& context) {
+      auto ended = accounts->EndSession(*context.session, context.params.at("id"));
+      if (!ended) return ErrorOf(ended.error(), context.request);
+      return Response::NoContent();
+    });
+    add("POST", "/api/v1/me/mfa/totp", Policy::kEnrolment, "", [this](Context& context) {
+      auto enrolment = accounts->StartTotpEnrolment(*context.session);
+      if (!enrolment) return ErrorOf(enrolment.error(), context.request);
+      return JsonResponse(200, json::object{{"secret", enrolment->secret},
+                                            {"otpauth_uri", enrolment->otpauth_uri},
+                                            {"qr_svg", enrolment->qr_svg}});
+    });
+    add("POST", "/api/v1/me/mfa/totp/confirm", Policy::kEnrolment, "", [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* code = body->if_contains("code");
+      if (!code || !code->is_string()) {
+        return ErrorOf(Error::Validation({{"code", {"required"}}}), context.request);
+      }
+      auto confirmed =
+          accounts->ConfirmTotp(*context.session, code->as_string(), UserAgent(context.request));
+      if (!confirmed) return ErrorOf(confirmed.error(), context.request);
+      Response response = SessionAnswer(confirmed->second, context.request);
+      json::object answer = SessionBody(confirmed->second.view);
+      json::array codes;
+      for (const std::string& recovery : confirmed->first) codes.push_back(json::value(recovery));
+      answer["recovery_codes"] = std::move(codes);
+      response.body = json::serialize(answer);
+      return response;
+    });
+
+    // Users (the authority; a tenant's administrators within the tenant).
+    add("GET", "/api/v1/users", Policy::kSession, "admin", [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto listed = accounts->ListUsers(context.session->caller, *query);
+      if (!listed) return ErrorOf(listed.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(listed->first)},
+                                            {"total", listed->second},
+                                            {"page", query->page},
+                                            {"per_page", query->per_page}});
+    });
+    add("POST", "/api/v1/users", Policy::kSession, "admin", [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      service::NewAccount account;
+      FieldErrors fields;
+      for (const auto& [key, value] : *body) {
+        const bool text = value.is_string();
+        if (key == "email" && text) {
+          account.email = value.as_string();
+        } else if (key == "role" && text) {
+          account.role = value.as_string();
+        } else if (key == "agency_code" && (text || value.is_null())) {
+          if (text && !value.as_string().empty()) account.agency_code = value.as_string();
+        } else if (key == "vendor_tax_id" && (text || value.is_null())) {
+          if (text && !value.as_string().empty()) account.vendor_tax_id = value.as_string();
+        } else if (key == "tenant_admin" && value.is_bool()) {
+          account.tenant_admin = value.as_bool();
+        } else if (key == "expires_at" && (text || value.is_null())) {
+          if (text) account.expires_at = value.as_string();
+        } else if (key == "email" || key == "role" || key == "agency_code" ||
+                   key == "vendor_tax_id" || key == "tenant_admin" || key == "expires_at") {
+          fields[std::string(key)].push_back("invalidType");
+        } else {
+          fields[std::string(key)].push_back("unknownField");
+        }
+      }
+      if (account.email.empty() && !fields.contains("email")) fields["email"].push_back("required");
+      if (account.role.empty() && !fields.contains("role")) fields["role"].push_back("required");
+      if (!fields.empty()) return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      auto invited = accounts->InviteUser(context.session->caller, account);
+      if (!invited) return ErrorOf(invited.error(), context.request);
+      return JsonResponse(201,
+                          json::object{{"user", std::move(invited->user)},
+                                       {"invitation", InvitationJson(*invited, context.request)}});
+    });
+    add("PATCH", "/api/v1/users/{id}", Policy::kSession, "admin", [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      auto updated = accounts->UpdateUser(context.session->caller, context.params.at("id"), *body);
+      if (!updated) return ErrorOf(updated.error(), context.request);
+      return JsonResponse(200, *updated);
+    });
+    add("POST", "/api/v1/users/{id}/invitation", Policy::kSession, "admin",
+        [this](Context& context) {
+          auto invited = accounts->NewInvitation(context.session->caller, context.params.at("id"));
+          if (!invited) return ErrorOf(invited.error(), context.request);
+          return JsonResponse(201, InvitationJson(*invited, context.request));
+        });
+    add("POST", "/api/v1/users/{id}/mfa/reset", Policy::kSession, "admin",
+        [this](Context& context) {
+          auto reset = accounts->ResetMfa(context.session->caller, context.params.at("id"));
+          if (!reset) return ErrorOf(reset.error(), context.request);
+          return Response::NoContent();
+        });
+    add("GET", "/api/v1/invitations/{token}", Policy::kPublic, [this](Context& context) {
+      auto described = accounts->DescribeInvitation(context.params.at("token"));
+      if (!described) return ErrorOf(described.error(), context.request);
+      return JsonResponse(200, *described);
+    });
+    add("POST", "/api/v1/invitations/{token}", Policy::kPublic, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* password = body->if_contains("password");
+      if (!password || !password->is_string()) {
+        return ErrorOf(Error::Validation({{"password", {"required"}}}), context.request);
+      }
+      auto accepted =
+          accounts->AcceptInvitation(context.params.at("token"), password->as_string(),
+                                     context.request.remote_ip, context.request.request_id);
+      if (!accepted) return ErrorOf(accepted.error(), context.request);
+      return Response::NoContent();
+    });
+
+    // The audit log (the authority; a tenant's administrators see their tenant's entries).
+    add("GET", "/api/v1/audit-log", Policy::kSession, "admin", [this](Context& context) {
+      auto page = ParsePositive(context.request.query, "page", 1, 1'000'000);
+      if (!page) return ErrorOf(page.error(), context.request);
+      auto per_page = ParsePositive(context.request.query, "per_page", 50, 500);
+      if (!per_page) return ErrorOf(per_page.error(), context.request);
+      auto found = audit->Search(context.session->caller, context.request.query, *page, *per_page);
+      if (!found) return ErrorOf(found.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(found->first)},
+                                            {"total", found->second},
+                                            {"page", *page},
+                                            {"per_page", *per_page}});
+    });
+    add("GET", "/api/v1/audit-log/export", Policy::kSession, "admin", [this](Context& context) {
+      const auto format = context.request.query.find("format");
+      const bool csv = format != context.request.query.end() && format->second == "csv";
+      if (format != context.request.query.end() && format->second != "csv" &&
+          format->second != "jsonl") {
+        return ErrorOf(Error::Validation({{"format", {"invalidValue"}}}), context.request);
+      }
+      auto exported = audit->Export(context.session->caller, context.request.query, csv);
+      if (!exported) return ErrorOf(exported.error(), context.request);
+      Response response = Response::Json(200, std::move(*exported));
+      response.content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+      response.headers.emplace_back(
+          "Content-Disposition",
+          fmt::format("attachment; filename=\"audit-log.{}\"", csv ? "csv" : "jsonl"));
+      return response;
+    });
+    add("GET", "/api/v1/audit-log/verify", Policy::kSession, "admin", [this](Context& context) {
+      auto report = audit->Verify(context.session->caller);
+      if (!report) return ErrorOf(report.error(), context.request);
+      return JsonResponse(200, *report);
+    });
+
+    // API tokens: managed through a browser session only, never with a token.
+    add("GET", "/api/v1/tokens", Policy::kSession, "", [this](Context& context) {
+      auto items = accounts->Tokens(context.session->caller);
+      if (!items) return ErrorOf(items.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(*items)}});
+    });
+    add("POST", "/api/v1/tokens", Policy::kSession, "", [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      FieldErrors fields;
+      const auto* name = body->if_contains("name");
+      const auto* scopes = body->if_contains("scopes");
+      const auto* expires = body->if_contains("expires_at");
+      if (!name || !name->is_string()) fields["name"].push_back("required");
+      if (!expires || !expires->is_string()) fields["expires_at"].push_back("required");
+      std::vector<std::string> scope_list;
+      if (!scopes || !scopes->is_array()) {
+        fields["scopes"].push_back("required");
+      } else {
+        for (const auto& scope : scopes->as_array()) {
+          if (!scope.is_string()) {
+            fields["scopes"].push_back("invalidValue");
+          } else {
+            scope_list.emplace_back(scope.as_string());
+          }
+        }
+      }
+      for (const auto& [key, value] : *body) {
+        (void)value;
+        if (key != "name" && key != "scopes" && key != "expires_at") {
+          fields[std::string(key)].push_back("unknownField");
+        }
+      }
+      if (!fields.empty()) return ErrorOf(Error::Validation(std::move(fields)), context.request);
+      auto created = accounts->CreateToken(context.session->caller, name->as_string(), scope_list,
+                                           expires->as_string());
+      if (!created) return ErrorOf(created.error(), context.request);
+      return JsonResponse(201, json::object{{"id", created->id}, {"token", created->token}});
+    });
+    add("DELETE", "/api/v1/tokens/{id}", Policy::kSession, "", [this](Context& context) {
+      auto revoked = accounts->RevokeToken(context.session->caller, context.params.at("id"));
+      if (!revoked) return ErrorOf(revoked.error(), context.request);
       return Response::NoContent();
     });
 
@@ -356,6 +618,11 @@ struct App::Impl {
               });
           if (auto format = query.find("format");
               format != query.end() && format->second == "csv") {
+            json::object details{{"as_of", resolved}, {"rows", items->size()}};
+            if (agency_code) details["agency_code"] = *agency_code;
+            auto recorded =
+                registry->RecordExport(context.session->caller, "concentration", details);
+            if (!recorded) return ErrorOf(recorded.error(), context.request);
             std::string csv = "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read UTF-8
             csv +=
                 "vendor_tax_id,vendor_name,agencies,systems,core_systems,amount,"
@@ -491,11 +758,29 @@ struct App::Impl {
     return response;
   }
 
-  /// Authenticates the session and checks CSRF (token and Origin) for unsafe methods.
-  Result<service::SessionView> Authenticate(const Request& request) {
+  /// Authenticates a request for `route`: an API token (Authorization: Bearer) limited to the
+  /// route's token scope, or the session cookie with CSRF token and Origin checks on unsafe
+  /// methods; then the session's restrictions (MFA enrolment, forced password change).
+  Result<service::SessionView> Authenticate(const Route& route, const Request& request) {
+    const auto authorization = request.Header("authorization");
+    if (authorization && authorization->size() > 7 &&
+        text::AsciiLower(authorization->substr(0, 7)) == "bearer ") {
+      auto session = accounts->AuthenticateToken(text::Trim(authorization->substr(7)),
+                                                 request.remote_ip, request.request_id);
+      if (!session) return session;
+      const std::string& needed = route.info.token_scope;
+      const auto& scopes = *session->scopes;
+      const bool allowed = !needed.empty() &&
+                           std::find(scopes.begin(), scopes.end(), needed) != scopes.end() &&
+                           (needed != "read" || !IsUnsafe(request.method));
+      if (!allowed) {
+        return Fail(Error::Forbidden("This API token may not be used for this request."));
+      }
+      return session;
+    }
     const auto token = request.Cookie(kSessionCookie);
     if (!token) return Fail(Error::Unauthenticated());
-    auto session = accounts->Authenticate(*token);
+    auto session = accounts->Authenticate(*token, request.remote_ip, request.request_id);
     if (!session) return session;
     if (IsUnsafe(request.method)) {
       const auto csrf = request.Header("x-csrf-token");
@@ -507,6 +792,15 @@ struct App::Impl {
         if (*origin != "http://" + host && *origin != "https://" + host) {
           return Fail(Error::Forbidden("The request comes from another origin."));
         }
+      }
+    }
+    if (route.info.policy != Policy::kEnrolment) {
+      if (session->enrolment_only) {
+        return Fail(
+            Error::Unauthenticated("Set up two-step verification first.", "mfaEnrollmentRequired"));
+      }
+      if (session->must_change_password) {
+        return Fail(Error::Forbidden("Change your password first."));
       }
     }
     return session;
@@ -550,17 +844,14 @@ struct App::Impl {
         continue;
       }
       Context context{request, params, std::nullopt};
-      if (route.info.policy == Policy::kSession) {
-        auto session = Authenticate(request);
+      if (route.info.policy != Policy::kPublic) {
+        auto session = Authenticate(route, request);
         if (!session) return ErrorOf(session.error(), request);
-        const auto& user = session->user;
-        const bool must_change = user.at("must_change_password").as_bool();
-        if (must_change && route.info.pattern != "/api/v1/session" &&
-            route.info.pattern != "/api/v1/me/password") {
-          return ErrorOf(Error::Forbidden("Change your one-time password first."), request);
-        }
         context.session = std::move(*session);
-        if (route.caching == Caching::kRegistryRead && config.read_cache_bytes > 0) {
+        // Exports are not cached: each one is written to the audit log.
+        const auto format = request.query.find("format");
+        if (route.caching == Caching::kRegistryRead && config.read_cache_bytes > 0 &&
+            format == request.query.end()) {
           return CachedRead(route, context);
         }
       }
@@ -578,8 +869,9 @@ struct App::Impl {
   }
 };
 
-App::App(service::RegistryService& registry, service::AccountService& accounts, AppConfig config)
-    : impl_(std::make_shared<Impl>(&registry, &accounts, std::move(config))) {}
+App::App(service::RegistryService& registry, service::AccountService& accounts,
+         service::AuditService& audit, AppConfig config)
+    : impl_(std::make_shared<Impl>(&registry, &accounts, &audit, std::move(config))) {}
 
 http::Response App::Handle(http::Request& request) {
   Response response = impl_->Dispatch(request);
@@ -591,7 +883,7 @@ http::Response App::Handle(http::Request& request) {
 std::vector<RouteInfo> App::Routes() {
   // The route table does not touch its services while being built.
   std::vector<RouteInfo> infos;
-  Impl impl(nullptr, nullptr, AppConfig{});
+  Impl impl(nullptr, nullptr, nullptr, AppConfig{});
   for (const Route& route : impl.routes) infos.push_back(route.info);
   return infos;
 }

@@ -6,32 +6,36 @@
 
 #include "http/message.hpp"
 #include "service/account_service.hpp"
+#include "service/audit_service.hpp"
 #include "service/registry_service.hpp"
 
 namespace sg::api {
 
 /// What a route requires of its caller. Every route declares one; a test fails otherwise.
 enum class Policy {
-  kPublic,   // sign-in, health, metrics, the OpenAPI document, the UI's files
-  kSession,  // a valid session (cookie), CSRF token on unsafe methods
+  kPublic,     // sign-in, invitations, health, metrics, the OpenAPI document, the UI's files
+  kSession,    // a full session (cookie, CSRF token on unsafe methods) or an API token
+  kEnrolment,  // also open to a session that must first enrol MFA or change its password
 };
 
 struct RouteInfo {
   std::string method;
   std::string pattern;  // e.g. /api/v1/agencies/{id}
   Policy policy;
+  std::string token_scope;  // the API token scope that may use the route; empty: none
 };
 
 struct AppConfig {
-  std::filesystem::path web_root;  // the built UI (web/dist); empty: no UI
-  bool secure_cookies = false;     // set when served over TLS
+  std::filesystem::path web_root;                        // the built UI (web/dist); empty: no UI
+  bool secure_cookies = false;                           // set when served over TLS
   std::size_t read_cache_bytes = std::size_t{64} << 20;  // answers of registry reads; 0: off
 };
 
 /// The composition of services into the HTTP API: routing, authentication, CSRF, handlers.
 class App {
  public:
-  App(service::RegistryService& registry, service::AccountService& accounts, AppConfig config);
+  App(service::RegistryService& registry, service::AccountService& accounts,
+      service::AuditService& audit, AppConfig config);
   http::Response Handle(http::Request& request);
   /// Every route of the API with its policy (for the OpenAPI and policy tests).
   static std::vector<RouteInfo> Routes();

@@ -31,11 +31,29 @@ TEST(OpenApi, DocumentsNoRouteThatDoesNotExist) {
 
 TEST(Routes, EveryRouteUnderTheApiRequiresASessionUnlessListedAsPublic) {
   const std::set<std::string> kPublic = {"/healthz", "/metrics", "/api/v1/openapi.json",
-                                         "POST /api/v1/session"};
+                                         "POST /api/v1/session", "/api/v1/invitations/{token}"};
   for (const RouteInfo& route : App::Routes()) {
     const bool listed =
         kPublic.contains(route.pattern) || kPublic.contains(route.method + " " + route.pattern);
     EXPECT_EQ(route.policy == Policy::kPublic, listed) << route.method << " " << route.pattern;
+  }
+}
+
+TEST(Routes, TokensReachOnlyReadsAndTheRoutesThatNameTheirScope) {
+  for (const RouteInfo& route : App::Routes()) {
+    const bool safe = route.method == "GET";
+    if (route.token_scope == "read") {
+      EXPECT_TRUE(safe) << route.method << " " << route.pattern;
+    }
+    if (route.pattern.starts_with("/api/v1/tokens") || route.pattern.starts_with("/api/v1/me/")) {
+      EXPECT_EQ(route.token_scope, "") << route.method << " " << route.pattern;
+    }
+    if (route.pattern.starts_with("/api/v1/users")) {
+      EXPECT_EQ(route.token_scope, "admin") << route.method << " " << route.pattern;
+    }
+    if (!safe && !route.pattern.starts_with("/api/v1/users")) {
+      EXPECT_NE(route.token_scope, "read") << route.method << " " << route.pattern;
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/text.hpp"
+#include "auth/password_policy.hpp"
 
 namespace sg::auth {
 
@@ -60,13 +60,17 @@ bool ConstantTimeEquals(std::string_view left, std::string_view right) {
 }
 
 std::string CheckPasswordRule(std::string_view password, std::string_view email) {
-  if (text::CodePointCount(password) < 12) return "passwordTooShort";
-  if (password.size() > 1024) return "passwordTooLong";
-  const std::string local = text::AsciiLower(email.substr(0, email.find('@')));
-  if (local.size() >= 3 && text::AsciiLower(password).find(local) != std::string::npos) {
-    return "passwordContainsAccountName";
-  }
-  return {};
+  // The foundation's rule is the asvs profile's length and account-name rules, without the
+  // breach list; its callers know the codes by their older, prefixed names.
+  static const BreachedPasswords kNoList;
+  const std::vector<std::string> codes =
+      CheckPassword(PolicyFor(PasswordProfile::kAsvs), password, email, kNoList);
+  if (codes.empty()) return {};
+  const std::string& code = codes.front();
+  if (code == "tooShort") return "passwordTooShort";
+  if (code == "tooLong") return "passwordTooLong";
+  if (code == "containsAccountName") return "passwordContainsAccountName";
+  return code;
 }
 
 }  // namespace sg::auth

@@ -25,8 +25,10 @@ std::string Sha256Hex(std::string_view value);
 /// Constant-time equality of two strings of any length.
 bool ConstantTimeEquals(std::string_view left, std::string_view right);
 
-/// Password rule of the foundation: at least 12 characters and not containing the account's
-/// name. Returns the field error code or empty. (The full policy profiles arrive with issue 3.)
+/// Password rule of the foundation: 12 to 128 characters and not containing the account's name
+/// (the `asvs` profile of password_policy.hpp without the breach list). Returns the field error
+/// code (`passwordTooShort`, `passwordTooLong`, `passwordContainsAccountName`) or empty. New
+/// code should use CheckPassword with the configured profile.
 std::string CheckPasswordRule(std::string_view password, std::string_view email);
 
 }  // namespace sg::auth

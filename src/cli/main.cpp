@@ -6,19 +6,29 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "api/app.hpp"
+#include "audit/chain.hpp"
+#include "audit/commands.hpp"
+#include "audit/server_key.hpp"
 #include "auth/crypto.hpp"
+#include "auth/password_policy.hpp"
 #include "core/text.hpp"
 #include "http/server.hpp"
 #include "importer/table.hpp"
 #include "service/account_service.hpp"
+#include "service/audit_trail.hpp"
 #include "service/registry_service.hpp"
+#include "service/secret_box.hpp"
+#include "storage/audit_store.hpp"
 #include "storage/migrations.hpp"
 
 namespace {
@@ -58,6 +68,23 @@ Result<std::string> ReadFile(const std::string& path) {
   std::ostringstream content;
   content << file.rdbuf();
   return content.str();
+}
+
+/// Where the server's keys live: `--key-dir`, else $SG_KEY_DIR, else beside a SQLite database
+/// (`<db>.audit-key`, `<db>.data-key`), else (PostgreSQL) data/keys/ under the working folder,
+/// named after the database so that several databases keep apart.
+std::filesystem::path KeyPath(const std::string& db_url, const std::string& key_dir,
+                              std::string_view suffix) {
+  std::string folder = key_dir;
+  if (folder.empty()) {
+    if (const char* from_environment = std::getenv("SG_KEY_DIR")) folder = from_environment;
+  }
+  if (folder.empty() && db_url.starts_with("sqlite:")) {
+    return std::filesystem::path(db_url.substr(7) + "." + std::string(suffix));
+  }
+  if (folder.empty()) folder = "data/keys";
+  return std::filesystem::path(folder) /
+         fmt::format("db-{}.{}", auth::Sha256Hex(db_url).substr(0, 16), suffix);
 }
 
 void PrintImportReport(const service::ImportReport& report) {
@@ -115,7 +142,8 @@ Result<void> LoadDemo(service::RegistryService& registry, service::AccountServic
   for (const auto& account : demo_accounts) {
     const std::string password = "Demo-" + auth::RandomToken(9);
     auto added = accounts.AddUser(
-        {account.email, account.role, account.agency, account.vendor, password, false, false});
+        {account.email, account.role, account.agency, account.vendor, password, false, false, {}},
+        service::Caller::CommandLine());
     if (!added && added.error().kind != ErrorKind::kConflict) return std::unexpected(added.error());
     if (added) {
       std::cout << fmt::format("  {:15} {} / {}\n", account.role, account.email, password);
@@ -149,9 +177,46 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve
       ->add_option("--session-idle-timeout", idle_timeout, "Seconds of inactivity ending a session")
-      ->check(CLI::Range(10, 24 * 3600));
-  serve->add_option("--password-profile", password_profile, "tw-high or asvs")
-      ->check(CLI::IsMember({"tw-high", "asvs"}));
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str();
+  int absolute_timeout = 12 * 3600;
+  serve
+      ->add_option("--session-absolute-timeout", absolute_timeout,
+                   "Seconds after sign-in when a session ends however active")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str();
+  serve->add_option("--password-profile", password_profile, "tw-high (default) or asvs")
+      ->check(CLI::IsMember({"tw-high", "asvs"}))
+      ->capture_default_str();
+  service::SecurityPolicy security;
+  int lockout_seconds = static_cast<int>(security.lockout_duration.count());
+  serve
+      ->add_option("--lockout-threshold", security.lockout_threshold,
+                   "Failed sign-ins in a row that lock an account")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  serve->add_option("--lockout-duration", lockout_seconds, "Seconds an account stays locked")
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str();
+  serve
+      ->add_option("--sign-in-ip-limit", security.ip_failure_limit,
+                   "Failed sign-ins per source address in 15 minutes before 429")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  std::vector<std::string> password_lists;
+  serve->add_option("--password-list", password_lists,
+                    "More refused passwords: a UTF-8 file, one per line (repeatable)");
+  std::string key_dir;
+  serve->add_option("--key-dir", key_dir,
+                    "Folder of the server's keys (default: beside a SQLite database; "
+                    "data/keys for PostgreSQL; or $SG_KEY_DIR)");
+  int anchor_seconds = 300;
+  serve
+      ->add_option("--audit-anchor-interval", anchor_seconds,
+                   "Seconds between signed anchors of the audit log's head")
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str();
+  serve->set_config("--config", "", "Configuration file (TOML or INI: option = value)");
   int io_threads = 0;
   std::size_t read_cache_mib = 64;
   serve
@@ -170,6 +235,15 @@ int main(int argc, char** argv) {
                    "Requests waiting or running beyond which new ones get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->capture_default_str();
+  std::string tls_certificate;
+  std::string tls_key;
+  std::vector<std::string> trusted_proxies;
+  serve->add_option("--tls-cert", tls_certificate,
+                    "PEM certificate (chain) file: serve HTTPS only (with --tls-key)");
+  serve->add_option("--tls-key", tls_key, "PEM private key file of --tls-cert");
+  serve->add_option("--trusted-proxy", trusted_proxies,
+                    "Reverse proxy address or CIDR range whose X-Forwarded-For and "
+                    "X-Forwarded-Proto are believed (repeatable)");
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
@@ -193,6 +267,54 @@ int main(int argc, char** argv) {
   user_add->add_flag("--tenant-admin", account.tenant_admin, "May manage the tenant's users");
   user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")
       ->required();
+  std::string user_profile = "tw-high";
+  user_add->add_option("--password-profile", user_profile, "Password policy: tw-high or asvs")
+      ->check(CLI::IsMember({"tw-high", "asvs"}))
+      ->capture_default_str();
+  std::string expires_at;
+  user_add->add_option("--expires-at", expires_at, "The account's end (RFC 3339 or YYYY-MM-DD)");
+
+  auto* user_invite =
+      user->add_subcommand("invite", "Invite a user: prints a one-time link to set a password");
+  user_invite->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  user_invite->add_option("--email", account.email, "E-mail (the sign-in name)")->required();
+  user_invite
+      ->add_option("--role", account.role,
+                   "authority, agency_ciso, agency_officer, vendor or auditor")
+      ->required();
+  auto* invite_agency =
+      user_invite->add_option("--agency", agency_code, "Agency code (agency roles)");
+  user_invite->add_option("--vendor", vendor_tax_id, "Vendor tax id (vendor role)")
+      ->excludes(invite_agency);
+  user_invite->add_flag("--tenant-admin", account.tenant_admin, "May manage the tenant's users");
+  std::string base_url = "http://127.0.0.1:8080";
+  user_invite->add_option("--base-url", base_url, "The platform's address, for the link")
+      ->capture_default_str();
+
+  auto* audit_log = app.add_subcommand("audit-log", "Verify, anchor or prune the audit log");
+  audit_log->require_subcommand(1);
+  std::string audit_key;
+  auto* audit_verify =
+      audit_log->add_subcommand("verify", "Check the hash chain, anchors and checkpoints");
+  audit_verify->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  audit_verify->add_option("--key", audit_key, "The server's audit key (or its public key) file");
+  audit_verify->add_option("--key-dir", key_dir, "Folder of the server's keys");
+  auto* audit_anchor = audit_log->add_subcommand("anchor", "Sign the log's current head");
+  audit_anchor->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  audit_anchor->add_option("--key", audit_key, "The server's audit key file");
+  audit_anchor->add_option("--key-dir", key_dir, "Folder of the server's keys");
+  auto* audit_prune = audit_log->add_subcommand(
+      "prune", "Export and remove entries past retention, behind a signed checkpoint");
+  int retention_months = 6;
+  std::string export_path;
+  audit_prune->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  audit_prune->add_option("--retention-months", retention_months, "Months kept (at least 6)")
+      ->check(CLI::Range(6, 1200))
+      ->capture_default_str();
+  audit_prune->add_option("--export", export_path, "JSON lines file for the pruned entries")
+      ->required();
+  audit_prune->add_option("--key", audit_key, "The server's audit key file");
+  audit_prune->add_option("--key-dir", key_dir, "Folder of the server's keys");
 
   auto* import = app.add_subcommand("import", "Import agencies, vendors, systems or contracts");
   std::string import_kind;
@@ -210,13 +332,51 @@ int main(int argc, char** argv) {
     return kExitFailure;
   }
   try {
+    if (*audit_log) {
+      const std::optional<std::filesystem::path> key =
+          audit_key.empty() ? std::optional(KeyPath(db_url, key_dir, "audit-key"))
+                            : std::optional(std::filesystem::path(audit_key));
+      if (*audit_verify) {
+        std::error_code missing;
+        auto report = audit::VerifyDatabase(
+            db_url, std::filesystem::exists(*key, missing) ? key : std::nullopt);
+        if (!report) return Report(report.error());
+        std::cout << audit::Describe(*report) << "\n";
+        return report->ok ? 0 : kExitFailure;
+      }
+      if (*audit_anchor) {
+        auto anchored = audit::AnchorDatabase(db_url, key);
+        if (!anchored) return Report(anchored.error());
+        std::cout << (*anchored ? fmt::format("Anchored the head at entry {}.", (*anchored)->seq)
+                                : std::string("Nothing new to anchor."))
+                  << "\n";
+        return 0;
+      }
+      auto pruned = audit::PruneDatabase(db_url, retention_months, export_path, key);
+      if (!pruned) return Report(pruned.error());
+      std::cout << audit::Describe(*pruned) << "\n";
+      return 0;
+    }
     auto database = OpenAndMigrate(db_url);
     if (!database) return Report(database.error());
     service::SystemClock clock;
-    service::SessionPolicy policy;
-    policy.idle_timeout = std::chrono::seconds(idle_timeout);
-    service::RegistryService registry(**database, clock);
-    service::AccountService accounts(**database, clock, policy);
+    service::StoreAuditTrail audit_trail(clock);
+    const auto profile = auth::ParsePasswordProfile(*user_add ? user_profile : password_profile);
+    security.password = auth::PolicyFor(profile.value_or(auth::PasswordProfile::kTwHigh));
+    security.idle_timeout = std::chrono::seconds(idle_timeout);
+    security.absolute_timeout = std::chrono::seconds(absolute_timeout);
+    security.lockout_duration = std::chrono::seconds(lockout_seconds);
+    auth::BreachedPasswords breached;
+    breached.AddBuiltIn();
+    for (const std::string& list : password_lists) {
+      auto loaded = breached.LoadFile(list);
+      if (!loaded) return Report(loaded.error());
+    }
+    auto data_key = service::SecretBox::LoadOrCreate(KeyPath(db_url, key_dir, "data-key"));
+    if (!data_key) return Report(data_key.error());
+    service::RegistryService registry(**database, clock, &audit_trail);
+    service::AccountService accounts(**database, clock, security, breached, std::move(*data_key),
+                                     &audit_trail);
 
     if (*migrate) {
       std::cout << "The database is at schema version " << storage::LatestSchemaVersion() << ".\n";
@@ -229,9 +389,22 @@ int main(int argc, char** argv) {
       if (!agency_code.empty()) account.agency_code = agency_code;
       if (!vendor_tax_id.empty()) account.vendor_tax_id = vendor_tax_id;
       account.password = password;
-      auto id = accounts.AddUser(account);
+      if (!expires_at.empty()) account.expires_at = expires_at;
+      auto id = accounts.AddUser(account, service::Caller::CommandLine());
       if (!id) return Report(id.error());
       std::cout << "Added " << text::AsciiLower(account.email) << " (" << account.role << ").\n";
+      return 0;
+    }
+    if (*user_invite) {
+      if (!agency_code.empty()) account.agency_code = agency_code;
+      if (!vendor_tax_id.empty()) account.vendor_tax_id = vendor_tax_id;
+      auto invited = accounts.InviteUser(service::Caller::CommandLine(), account);
+      if (!invited) return Report(invited.error());
+      while (base_url.ends_with('/')) base_url.pop_back();
+      std::cout << fmt::format(
+          "Invited {} ({}). The link to set a password, valid until {}:\n{}/#/invitation/{}\n",
+          text::AsciiLower(account.email), account.role, invited->expires_at, base_url,
+          invited->token);
       return 0;
     }
     if (*import) {
@@ -246,6 +419,13 @@ int main(int argc, char** argv) {
       config.io_threads = io_threads;
       config.worker_threads = worker_threads;
       config.max_pending_requests = max_pending;
+      if (tls_certificate.empty() != tls_key.empty()) {
+        std::cerr << "error: --tls-cert and --tls-key go together: give both or neither\n";
+        return kExitInvalid;
+      }
+      config.tls_certificate_file = tls_certificate;
+      config.tls_private_key_file = tls_key;
+      config.trusted_proxies = trusted_proxies;
       if (colon == std::string::npos) {
         std::cerr << "error: --listen must be HOST:PORT\n";
         return kExitInvalid;
@@ -262,6 +442,7 @@ int main(int argc, char** argv) {
         std::cerr << "error: --listen must be HOST:PORT with a port from 0 to 65535\n";
         return kExitInvalid;
       }
+      if (auto checked = http::CheckServerConfig(config); !checked) return Report(checked.error());
       auto has_users = accounts.HasUsers();
       if (!has_users) return Report(has_users.error());
       if (demo) {
@@ -272,7 +453,8 @@ int main(int argc, char** argv) {
       if (!*has_users) {
         const std::string password = "Once-" + auth::RandomToken(12);
         auto added = accounts.AddUser({"admin@supplyguard.local", "authority", std::nullopt,
-                                       std::nullopt, password, true, true});
+                                       std::nullopt, password, false, true, std::nullopt},
+                                      service::Caller::CommandLine());
         if (!added) return Report(added.error());
         std::cout << "First administrator: admin@supplyguard.local\n"
                   << "One-time password:   " << password << "   (change it at first sign-in)\n";
@@ -282,15 +464,55 @@ int main(int argc, char** argv) {
                           spdlog::pattern_time_type::utc);
       spdlog::set_default_logger(logger);
       if (std::getenv("SG_QUIET")) spdlog::set_level(spdlog::level::warn);
-      api::App api_app(registry, accounts,
+      // The audit log's head is signed every --audit-anchor-interval seconds and at shutdown,
+      // so that cutting entries off its end is detected (audit-log verify).
+      auto audit_key_loaded = audit::OpenServerKey(db_url, KeyPath(db_url, key_dir, "audit-key"));
+      if (!audit_key_loaded) return Report(audit_key_loaded.error());
+      const audit::ServerKey& server_key = *audit_key_loaded;
+      service::AuditService audit_service(**database, server_key.public_key(), &audit_trail);
+      api::App api_app(registry, accounts, audit_service,
                        api::AppConfig{std::filesystem::path(web_root), false,
                                       read_cache_mib * (std::size_t{1} << 20)});
+      auto anchor = [&]() {
+        auto connection = (*database)->Acquire();
+        if (!connection) return;
+        storage::AuditStore store(**connection);
+        auto anchored = audit::Anchor(store, server_key, audit::UtcTimestamp(clock.Now()));
+        if (!anchored) {
+          spdlog::error(R"("event":"audit_anchor_failed","detail":{})",
+                        boost::json::serialize(boost::json::value(anchored.error().detail)));
+        }
+      };
+      std::mutex anchor_mutex;
+      std::condition_variable anchor_wake;
+      bool anchor_stop = false;
+      std::thread anchorer([&] {
+        std::unique_lock lock(anchor_mutex);
+        while (!anchor_wake.wait_for(lock, std::chrono::seconds(anchor_seconds),
+                                     [&] { return anchor_stop; })) {
+          lock.unlock();
+          anchor();
+          lock.lock();
+        }
+      });
+      auto stop_anchorer = [&] {
+        {
+          std::lock_guard lock(anchor_mutex);
+          anchor_stop = true;
+        }
+        anchor_wake.notify_all();
+        anchorer.join();
+        anchor();
+      };
       auto served = http::Serve(
           config, [&api_app](http::Request& request) { return api_app.Handle(request); },
           [&](unsigned short port) {
-            std::cout << fmt::format("SupplyGuard is listening on http://{}:{}/", config.host, port)
+            const char* scheme = config.tls_certificate_file.empty() ? "http" : "https";
+            std::cout << fmt::format("SupplyGuard is listening on {}://{}:{}/", scheme, config.host,
+                                     port)
                       << std::endl;
           });
+      stop_anchorer();
       if (!served) return Report(served.error());
       return 0;
     }

@@ -20,6 +20,7 @@ struct Request {
   std::string body;
   std::string remote_ip;
   std::string request_id;
+  bool secure = false;  // TLS to this server, or HTTPS to a trusted reverse proxy
 
   std::optional<std::string> Header(const std::string& lower_name) const;
   std::optional<std::string> Cookie(std::string_view name) const;

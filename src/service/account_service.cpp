@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 
 #include "auth/crypto.hpp"
+#include "auth/qr_svg.hpp"
+#include "auth/recovery_codes.hpp"
+#include "auth/totp.hpp"
 #include "core/text.hpp"
 #include "storage/account_store.hpp"
 #include "storage/registry_store.hpp"
@@ -13,9 +18,16 @@ namespace sg::service {
 namespace {
 
 namespace json = boost::json;
+using storage::AccountStore;
+using storage::UserRecord;
+using Clock_ = std::chrono::system_clock;
+
+// An unusable password hash: no password verifies against it (invited users before they set one).
+constexpr std::string_view kNoPassword = "!";
+const std::set<std::string> kTokenScopes = {"read", "sboms:write", "admin"};
 
 Error InvalidCredentials() {
-  return Error::Unauthenticated("The e-mail or password is wrong.", "invalidCredentials");
+  return Error::Unauthenticated("The e-mail or password is wrong.", "unauthenticated");
 }
 
 std::string NormaliseEmail(std::string_view email) { return text::AsciiLower(text::Trim(email)); }
@@ -27,70 +39,171 @@ bool LooksLikeEmail(std::string_view email) {
          email.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
-SessionView ViewOf(const storage::UserRecord& user, std::string csrf_token) {
-  SessionView view;
-  view.caller.user_id = user.id;
-  view.caller.role = domain::ParseRole(user.role).value_or(domain::Role::kAuditor);
-  view.caller.agency_id = user.agency_id;
-  view.caller.vendor_id = user.vendor_id;
-  view.caller.agency_code = user.agency_code;
-  view.caller.vendor_tax_id = user.vendor_tax_id;
-  view.caller.tenant_admin = user.tenant_admin;
-  view.csrf_token = std::move(csrf_token);
-  view.user = json::object{
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char character : text) {
+    if (character < '0' || character > '9') return std::nullopt;
+    value = value * 10 + (character - '0');
+  }
+  return value;
+}
+
+std::optional<std::string> PasswordExpiresAt(const UserRecord& user, const SecurityPolicy& policy) {
+  if (!policy.password.max_age || user.password_changed_at.empty()) return std::nullopt;
+  const auto changed = ParseTimestamp(user.password_changed_at);
+  if (!changed) return std::nullopt;
+  return FormatTimestamp(*changed + *policy.password.max_age);
+}
+
+bool PasswordExpired(const UserRecord& user, const SecurityPolicy& policy, Clock_::time_point now) {
+  const auto expires = PasswordExpiresAt(user, policy);
+  return expires && *expires < FormatTimestamp(now);
+}
+
+json::value OptionalJson(const std::optional<std::string>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+/// The user as the API shows it to the user themself.
+json::object UserJson(const UserRecord& user, const SecurityPolicy& policy,
+                      Clock_::time_point now) {
+  return json::object{
       {"id", std::to_string(user.id)},
       {"email", user.email},
       {"role", user.role},
-      {"agency_code", user.agency_code ? json::value(*user.agency_code) : nullptr},
-      {"vendor_tax_id", user.vendor_tax_id ? json::value(*user.vendor_tax_id) : nullptr},
+      {"agency_code", OptionalJson(user.agency_code)},
+      {"vendor_tax_id", OptionalJson(user.vendor_tax_id)},
       {"tenant_admin", user.tenant_admin},
-      {"must_change_password", user.must_change_password},
+      {"must_change_password", user.must_change_password || PasswordExpired(user, policy, now)},
+      {"mfa_enabled", user.mfa_secret.has_value()},
+      {"password_expires_at", OptionalJson(PasswordExpiresAt(user, policy))},
   };
+}
+
+/// The user as administrators see them.
+json::object AdminUserJson(const UserRecord& user, const SecurityPolicy& policy,
+                           Clock_::time_point now) {
+  json::object object = UserJson(user, policy, now);
+  object["disabled"] = user.disabled;
+  object["password_set"] = user.password_set;
+  object["created_at"] = user.created_at;
+  object["last_sign_in_at"] = OptionalJson(user.last_sign_in_at);
+  object["locked_until"] = user.locked_until && *user.locked_until > FormatTimestamp(now)
+                               ? json::value(*user.locked_until)
+                               : json::value(nullptr);
+  object["expires_at"] = OptionalJson(user.expires_at);
+  return object;
+}
+
+Caller CallerOf(const UserRecord& user) {
+  Caller caller;
+  caller.user_id = user.id;
+  caller.role = domain::ParseRole(user.role).value_or(domain::Role::kAuditor);
+  caller.agency_id = user.agency_id;
+  caller.vendor_id = user.vendor_id;
+  caller.agency_code = user.agency_code;
+  caller.vendor_tax_id = user.vendor_tax_id;
+  caller.tenant_admin = user.tenant_admin;
+  caller.email = user.email;
+  return caller;
+}
+
+SessionView ViewOf(const UserRecord& user, const SecurityPolicy& policy, Clock_::time_point now,
+                   std::string_view source_ip, std::string_view request_id) {
+  SessionView view;
+  view.caller = CallerOf(user);
+  view.caller.source_ip = std::string(source_ip);
+  view.caller.request_id = std::string(request_id);
+  view.user = UserJson(user, policy, now);
+  view.must_change_password = view.user.at("must_change_password").as_bool();
   return view;
+}
+
+bool AccountUsable(const UserRecord& user, Clock_::time_point now) {
+  return !user.disabled && (!user.expires_at || *user.expires_at > FormatTimestamp(now));
+}
+
+Result<void> Record(AuditTrail* audit, storage::Connection& connection, const Caller& caller,
+                    AuditEvent event) {
+  if (!audit) return {};
+  return audit->Record(connection, caller, event);
+}
+
+/// May `caller` administer `user`? The authority everyone; a tenant admin their tenant's users.
+bool Administers(const Caller& caller, const UserRecord& user) {
+  if (caller.role == domain::Role::kAuthority) return true;
+  if (!caller.tenant_admin) return false;
+  if (caller.agency_id) return user.agency_id == caller.agency_id;
+  if (caller.vendor_id) return user.vendor_id == caller.vendor_id;
+  return false;
+}
+
+bool IsAdministrator(const Caller& caller) {
+  return caller.role == domain::Role::kAuthority ||
+         (caller.tenant_admin && (caller.agency_id || caller.vendor_id));
+}
+
+/// The roles a caller may give: the authority any; an agency's admin its agency's roles; a
+/// vendor's admin the vendor role.
+bool MayGrantRole(const Caller& caller, domain::Role role) {
+  if (caller.role == domain::Role::kAuthority) return true;
+  if (caller.agency_id) return domain::IsAgencyRole(role);
+  if (caller.vendor_id) return role == domain::Role::kVendor;
+  return false;
 }
 
 }  // namespace
 
-Result<std::int64_t> AccountService::AddUser(const NewAccount& account) {
+std::string TenantLabel(const Caller& caller) {
+  if (caller.role == domain::Role::kAuthority) return "authority";
+  if (caller.agency_code) return "agency:" + *caller.agency_code;
+  if (caller.vendor_tax_id) return "vendor:" + *caller.vendor_tax_id;
+  return "";
+}
+
+AccountService::AccountService(storage::Database& database, const Clock& clock,
+                               SecurityPolicy policy, const auth::BreachedPasswords& breached,
+                               SecretBox data_key, AuditTrail* audit)
+    : database_(database),
+      clock_(clock),
+      policy_(std::move(policy)),
+      breached_(breached),
+      data_key_(std::move(data_key)),
+      audit_(audit) {}
+
+// ------------------------------------------------------------------------------------------------
+// Accounts
+
+namespace {
+
+/// Checks and resolves an account's role and tenant; fills `user` with the tenant's ids.
+Result<void> ResolveTenant(storage::Connection& connection, const NewAccount& account,
+                           storage::NewUser& user) {
   FieldErrors errors;
-  const std::string email = NormaliseEmail(account.email);
-  if (!LooksLikeEmail(email)) errors["email"].push_back("invalidEmail");
   const auto role = domain::ParseRole(account.role);
   if (!role) errors["role"].push_back("invalidValue");
-  if (const std::string rule = auth::CheckPasswordRule(account.password, email); !rule.empty()) {
-    errors["password"].push_back(rule);
-  }
   if (role) {
     const bool agency_role = domain::IsAgencyRole(*role);
-    if (agency_role && !account.agency_code) errors["agency"].push_back("required");
+    if (agency_role && !account.agency_code) errors["agency_code"].push_back("required");
     if (*role == domain::Role::kVendor && !account.vendor_tax_id) {
-      errors["vendor"].push_back("required");
+      errors["vendor_tax_id"].push_back("required");
     }
-    if (!agency_role && account.agency_code) errors["agency"].push_back("notAllowedForRole");
+    if (!agency_role && account.agency_code) errors["agency_code"].push_back("notAllowedForRole");
     if (*role != domain::Role::kVendor && account.vendor_tax_id) {
-      errors["vendor"].push_back("notAllowedForRole");
+      errors["vendor_tax_id"].push_back("notAllowedForRole");
+    }
+    if (account.tenant_admin && !agency_role && *role != domain::Role::kVendor) {
+      errors["tenant_admin"].push_back("notAllowedForRole");
     }
   }
   if (!errors.empty()) return Fail(Error::Validation(std::move(errors), "The account is invalid."));
-
-  auto hash = auth::HashPassword(account.password);
-  if (!hash) return std::unexpected(hash.error());
-  auto connection = database_.Acquire();
-  if (!connection) return std::unexpected(connection.error());
-  storage::RegistryStore registry(**connection);
-  storage::AccountStore accounts(**connection);
-  storage::NewUser user{email,
-                        *hash,
-                        account.role,
-                        std::nullopt,
-                        std::nullopt,
-                        account.tenant_admin,
-                        account.must_change_password};
+  storage::RegistryStore registry(connection);
   if (account.agency_code) {
     auto agency = registry.FindByKey(registry::EntityKind::kAgency, *account.agency_code);
     if (!agency) return std::unexpected(agency.error());
     if (!*agency || (*agency)->deleted) {
-      return Fail(Error::Validation({{"agency", {"unknownAgency"}}},
+      return Fail(Error::Validation({{"agency_code", {"unknownAgency"}}},
                                     fmt::format("No agency has code {}.", *account.agency_code)));
     }
     user.agency_id = (*agency)->id;
@@ -100,76 +213,245 @@ Result<std::int64_t> AccountService::AddUser(const NewAccount& account) {
     if (!vendor) return std::unexpected(vendor.error());
     if (!*vendor || (*vendor)->deleted) {
       return Fail(
-          Error::Validation({{"vendor", {"unknownVendor"}}},
+          Error::Validation({{"vendor_tax_id", {"unknownVendor"}}},
                             fmt::format("No vendor has tax id {}.", *account.vendor_tax_id)));
     }
     user.vendor_id = (*vendor)->id;
   }
-  auto id = accounts.InsertUser(user, FormatTimestamp(clock_.Now()));
-  if (!id && id.error().code == "uniqueViolation") {
-    Error error = Error::Conflict(fmt::format("An account for {} already exists.", email));
-    error.fields["email"].push_back("duplicate");
-    return Fail(std::move(error));
+  return {};
+}
+
+Error DuplicateEmail(std::string_view email) {
+  Error error = Error::Conflict(fmt::format("An account for {} already exists.", email));
+  error.fields["email"].push_back("duplicate");
+  return error;
+}
+
+}  // namespace
+
+Result<std::int64_t> AccountService::AddUser(const NewAccount& account, const Caller& actor) {
+  const std::string email = NormaliseEmail(account.email);
+  if (!LooksLikeEmail(email)) {
+    return Fail(Error::Validation({{"email", {"invalidEmail"}}}, "The e-mail is invalid."));
   }
+  if (auto codes = auth::CheckPassword(policy_.password, account.password, email, breached_);
+      !codes.empty()) {
+    return Fail(Error::Validation({{"password", codes}}, "The password does not meet the policy."));
+  }
+  if (account.expires_at && !ParseTimestamp(*account.expires_at)) {
+    return Fail(Error::Validation({{"expires_at", {"invalidTimestamp"}}}));
+  }
+  auto hash = auth::HashPassword(account.password);
+  if (!hash) return std::unexpected(hash.error());
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  storage::NewUser user{email,
+                        *hash,
+                        account.role,
+                        std::nullopt,
+                        std::nullopt,
+                        account.tenant_admin,
+                        account.must_change_password,
+                        true,
+                        account.expires_at};
+  if (auto resolved = ResolveTenant(**connection, account, user); !resolved) {
+    return std::unexpected(resolved.error());
+  }
+  const std::string now = FormatTimestamp(clock_.Now());
+  auto id = storage::InTransaction(**connection, [&]() -> Result<std::int64_t> {
+    auto inserted = AccountStore(**connection).InsertUser(user, now);
+    if (!inserted) return inserted;
+    auto recorded = Record(
+        audit_, **connection, actor,
+        {"user.create", "user", std::to_string(*inserted),
+         json::object{
+             {"email", email}, {"role", account.role}, {"tenant_admin", account.tenant_admin}}});
+    if (!recorded) return std::unexpected(recorded.error());
+    return inserted;
+  });
+  if (!id && id.error().code == "uniqueViolation") return Fail(DuplicateEmail(email));
   return id;
 }
 
 Result<bool> AccountService::HasUsers() {
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
-  auto count = storage::AccountStore(**connection).CountUsers();
+  auto count = AccountStore(**connection).CountUsers();
   if (!count) return std::unexpected(count.error());
   return *count > 0;
 }
 
-Result<SignedIn> AccountService::SignIn(std::string_view email_text, std::string_view password,
-                                        std::string_view source_ip) {
-  const std::string email = NormaliseEmail(email_text);
+// ------------------------------------------------------------------------------------------------
+// Sign-in
+
+bool AccountService::IpThrottled(const std::string& ip, std::chrono::seconds* retry_after) {
+  std::lock_guard lock(throttle_mutex_);
+  auto found = ip_failures_.find(ip);
+  if (found == ip_failures_.end()) return false;
+  const auto now = clock_.Now();
+  auto& times = found->second;
+  while (!times.empty() && times.front() + policy_.ip_window <= now) times.pop_front();
+  if (times.empty()) {
+    ip_failures_.erase(found);
+    return false;
+  }
+  if (static_cast<int>(times.size()) < policy_.ip_failure_limit) return false;
+  *retry_after = std::chrono::ceil<std::chrono::seconds>(times.front() + policy_.ip_window - now);
+  return true;
+}
+
+void AccountService::NoteIpFailure(const std::string& ip) {
+  std::lock_guard lock(throttle_mutex_);
+  auto& times = ip_failures_[ip];
+  times.push_back(clock_.Now());
+  while (static_cast<int>(times.size()) > policy_.ip_failure_limit) times.pop_front();
+  // Bound the table's memory: forget the quietest addresses when it grows large.
+  if (ip_failures_.size() > 100000) ip_failures_.clear();
+}
+
+Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
+  const std::string email = NormaliseEmail(request.email);
+  Caller attempt;
+  attempt.email = email.substr(0, 254);
+  attempt.source_ip = request.source_ip;
+  attempt.request_id = request.request_id;
+  std::chrono::seconds retry_after{0};
+  if (IpThrottled(request.source_ip, &retry_after)) {
+    Error error{ErrorKind::kRateLimited,
+                "rateLimited",
+                "Too many failed sign-ins from your address. Try again later.",
+                {},
+                fmt::format("retry_after={}", std::max<long>(1, retry_after.count()))};
+    return Fail(std::move(error));
+  }
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
-  storage::AccountStore accounts(**connection);
-  auto user = accounts.FindUserByEmail(email);
-  if (!user) return std::unexpected(user.error());
-  if (!*user) {
-    auth::BurnPasswordVerification(password);
+  AccountStore accounts(**connection);
+  auto found = accounts.FindUserByEmail(email);
+  if (!found) return std::unexpected(found.error());
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+
+  auto fail = [&](std::optional<UserRecord> user, std::string reason,
+                  bool counts) -> Result<SignedIn> {
+    NoteIpFailure(request.source_ip);
+    auto recorded = storage::InTransaction(**connection, [&]() -> Result<void> {
+      if (user) attempt.user_id = user->id;
+      if (user && counts) {
+        int failures = user->failed_sign_ins + 1;
+        std::optional<std::string> locked_until;
+        if (failures >= policy_.lockout_threshold) {
+          locked_until = FormatTimestamp(now + policy_.lockout_duration);
+          failures = 0;
+        }
+        if (auto stored = accounts.RecordSignInFailure(user->id, failures, locked_until); !stored) {
+          return stored;
+        }
+        if (locked_until) {
+          auto locked = Record(audit_, **connection, attempt,
+                               {"session.locked", "user", std::to_string(user->id),
+                                json::object{{"locked_until", *locked_until}}, "failure"});
+          if (!locked) return locked;
+        }
+      }
+      return Record(audit_, **connection, attempt,
+                    {"session.sign_in_failed", "user", user ? std::to_string(user->id) : "",
+                     json::object{{"reason", reason}}, "failure"});
+    });
+    if (!recorded) return std::unexpected(recorded.error());
     return Fail(InvalidCredentials());
+  };
+
+  if (!*found) {
+    auth::BurnPasswordVerification(request.password);
+    return fail(std::nullopt, "unknownAccount", false);
   }
-  if (!auth::VerifyPassword((*user)->password_hash, password) || (*user)->disabled) {
-    return Fail(InvalidCredentials());
+  const UserRecord& user = **found;
+  const bool password_ok = auth::VerifyPassword(user.password_hash, request.password);
+  const bool locked = user.locked_until && *user.locked_until > now_text;
+  if (locked) return fail(user, "locked", false);
+  if (!password_ok) return fail(user, "wrongPassword", true);
+  if (!AccountUsable(user, now)) return fail(user, user.disabled ? "disabled" : "expired", false);
+
+  const bool has_mfa = user.mfa_secret.has_value();
+  if (has_mfa) {
+    const bool has_code = (request.totp && !request.totp->empty()) ||
+                          (request.recovery_code && !request.recovery_code->empty());
+    if (!has_code) {
+      return Fail(
+          Error::Unauthenticated("Enter the code from your authenticator app.", "mfaRequired"));
+    }
+    bool code_ok = false;
+    if (request.totp && !request.totp->empty()) {
+      auto secret = data_key_.Open(*user.mfa_secret);
+      if (!secret) return std::unexpected(secret.error());
+      const auto step = auth::VerifyTotp(
+          *secret, *request.totp,
+          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(),
+          user.mfa_last_step);
+      if (step) {
+        auto used = accounts.UseMfaStep(user.id, *step);
+        if (!used) return std::unexpected(used.error());
+        code_ok = *used;
+      }
+    } else {
+      auto used = accounts.UseRecoveryCode(
+          user.id, auth::Sha256Hex(auth::NormaliseRecoveryCode(*request.recovery_code)), now_text);
+      if (!used) return std::unexpected(used.error());
+      code_ok = *used;
+    }
+    if (!code_ok) return fail(user, "wrongCode", true);
   }
-  const std::string now = FormatTimestamp(clock_.Now());
+
   SignedIn signed_in;
   signed_in.token = auth::RandomToken(32);
-  std::string csrf = auth::RandomToken(32);
-  storage::SessionRecord session{auth::Sha256Hex(signed_in.token), (*user)->id, csrf, now, now};
-  if (auto stored = accounts.InsertSession(session); !stored) {
-    return std::unexpected(stored.error());
-  }
-  (void)source_ip;  // recorded by the audit log (issue 3)
-  signed_in.view = ViewOf(**user, std::move(csrf));
+  storage::SessionRecord session;
+  session.token_hash = auth::Sha256Hex(signed_in.token);
+  session.user_id = user.id;
+  session.csrf_token = auth::RandomToken(32);
+  session.created_at = now_text;
+  session.last_seen_at = now_text;
+  session.public_id = auth::RandomToken(12);
+  session.source_ip = request.source_ip;
+  session.user_agent = request.user_agent.substr(0, 300);
+  session.enrolment_only = policy_.password.mfa_required && !has_mfa;
+  signed_in.view = ViewOf(user, policy_, now, request.source_ip, request.request_id);
+  auto stored = storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (auto inserted = accounts.InsertSession(session); !inserted) return inserted;
+    if (auto noted = accounts.RecordSignIn(user.id, now_text); !noted) return noted;
+    return Record(
+        audit_, **connection, signed_in.view.caller,
+        {"session.sign_in", "session", session.public_id,
+         json::object{{"mfa", has_mfa ? (request.totp ? "totp" : "recovery_code") : "none"},
+                      {"enrolment_only", session.enrolment_only}}});
+  });
+  if (!stored) return std::unexpected(stored.error());
+  signed_in.view.csrf_token = session.csrf_token;
+  signed_in.view.session_hash = session.token_hash;
+  signed_in.view.enrolment_only = session.enrolment_only;
   return signed_in;
 }
 
-Result<SessionView> AccountService::Authenticate(std::string_view token) {
+Result<SessionView> AccountService::Authenticate(std::string_view token, std::string_view source_ip,
+                                                 std::string_view request_id) {
   if (token.empty() || token.size() > 128) return Fail(Error::Unauthenticated());
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
-  storage::AccountStore accounts(**connection);
+  AccountStore accounts(**connection);
   const std::string hash = auth::Sha256Hex(token);
   auto found = accounts.FindSessionAndUser(hash);
   if (!found) return std::unexpected(found.error());
   if (!*found) return Fail(Error::Unauthenticated());
-  const auto& [stored_session, stored_user] = **found;
-  const auto* session = &stored_session;
+  const auto& [session, user] = **found;
   const auto now = clock_.Now();
   const std::string idle_cutoff = FormatTimestamp(now - policy_.idle_timeout);
   const std::string absolute_cutoff = FormatTimestamp(now - policy_.absolute_timeout);
-  if (session->last_seen_at < idle_cutoff || session->created_at < absolute_cutoff) {
+  if (session.last_seen_at < idle_cutoff || session.created_at < absolute_cutoff) {
     (void)accounts.DeleteSession(hash);
     return Fail(
         Error::Unauthenticated("The session has expired. Sign in again.", "sessionExpired"));
   }
-  if (stored_user.disabled) {
+  if (!AccountUsable(user, now)) {
     (void)accounts.DeleteSession(hash);
     return Fail(Error::Unauthenticated());
   }
@@ -178,43 +460,699 @@ Result<SessionView> AccountService::Authenticate(std::string_view token) {
   const auto touch_interval = std::min<std::chrono::seconds>(
       std::chrono::seconds(60),
       std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
-  const std::string touch_cutoff = FormatTimestamp(now - touch_interval);
-  if (session->last_seen_at < touch_cutoff) {
+  if (session.last_seen_at < FormatTimestamp(now - touch_interval)) {
     if (auto touched = accounts.TouchSession(hash, FormatTimestamp(now)); !touched) {
       return std::unexpected(touched.error());
     }
   }
-  return ViewOf(stored_user, session->csrf_token);
+  SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
+  view.csrf_token = session.csrf_token;
+  view.session_hash = hash;
+  view.enrolment_only = session.enrolment_only;
+  return view;
 }
 
-Result<void> AccountService::SignOut(std::string_view token) {
+Result<SessionView> AccountService::AuthenticateToken(std::string_view token,
+                                                      std::string_view source_ip,
+                                                      std::string_view request_id) {
+  if (!token.starts_with("sg_") || token.size() > 128) return Fail(Error::Unauthenticated());
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
-  return storage::AccountStore(**connection).DeleteSession(auth::Sha256Hex(token));
+  AccountStore accounts(**connection);
+  auto found = accounts.FindTokenAndUser(auth::Sha256Hex(token));
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return Fail(Error::Unauthenticated());
+  const auto& [record, user] = **found;
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  if (record.revoked_at || record.expires_at <= now_text || !AccountUsable(user, now)) {
+    return Fail(Error::Unauthenticated("The token is revoked or expired.", "unauthenticated"));
+  }
+  if (!record.last_used_at ||
+      *record.last_used_at < FormatTimestamp(now - std::chrono::minutes(1))) {
+    if (auto touched = accounts.TouchToken(record.id, now_text); !touched) {
+      return std::unexpected(touched.error());
+    }
+  }
+  SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
+  view.must_change_password = false;  // machines do not change passwords
+  std::vector<std::string> scopes;
+  for (const std::string& scope : text::SplitList(record.scopes, ' ')) scopes.push_back(scope);
+  view.scopes = std::move(scopes);
+  return view;
 }
 
-Result<void> AccountService::ChangePassword(const Caller& caller, std::string_view current_password,
-                                            std::string_view new_password) {
-  if (!caller.user_id) return Fail(Error::Unauthenticated());
+Result<void> AccountService::SignOut(const SessionView& session) {
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
-  storage::AccountStore accounts(**connection);
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (auto deleted = AccountStore(**connection).DeleteSession(session.session_hash); !deleted) {
+      return deleted;
+    }
+    return Record(audit_, **connection, session.caller, {"session.sign_out", "session", "", {}});
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Password, sessions, MFA of the caller
+
+namespace {
+
+/// Opens a new session for `user` (a new id on every privilege change).
+Result<SignedIn> OpenSession(AccountStore& accounts, const UserRecord& user,
+                             const SecurityPolicy& policy, Clock_::time_point now,
+                             const Caller& caller, std::string_view user_agent,
+                             bool enrolment_only) {
+  SignedIn signed_in;
+  signed_in.token = auth::RandomToken(32);
+  storage::SessionRecord session;
+  session.token_hash = auth::Sha256Hex(signed_in.token);
+  session.user_id = user.id;
+  session.csrf_token = auth::RandomToken(32);
+  session.created_at = FormatTimestamp(now);
+  session.last_seen_at = session.created_at;
+  session.public_id = auth::RandomToken(12);
+  session.source_ip = caller.source_ip;
+  session.user_agent = std::string(user_agent.substr(0, 300));
+  session.enrolment_only = enrolment_only;
+  if (auto inserted = accounts.InsertSession(session); !inserted) {
+    return std::unexpected(inserted.error());
+  }
+  signed_in.view = ViewOf(user, policy, now, caller.source_ip, caller.request_id);
+  signed_in.view.csrf_token = session.csrf_token;
+  signed_in.view.session_hash = session.token_hash;
+  signed_in.view.enrolment_only = enrolment_only;
+  return signed_in;
+}
+
+}  // namespace
+
+Result<SignedIn> AccountService::ChangePassword(const SessionView& session,
+                                                std::string_view current_password,
+                                                std::string_view new_password,
+                                                std::string_view user_agent) {
+  const Caller& caller = session.caller;
+  if (!caller.user_id) return Fail(Error::Forbidden());
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
   auto user = accounts.FindUserById(*caller.user_id);
   if (!user) return std::unexpected(user.error());
   if (!*user) return Fail(Error::Unauthenticated());
   if (!auth::VerifyPassword((*user)->password_hash, current_password)) {
-    return Fail(Error::Validation({{"current_password", {"wrongPassword"}}}));
+    return Fail(Error::Validation({{"current_password", {"wrongPassword"}}},
+                                  "The current password is wrong."));
   }
-  if (const std::string rule = auth::CheckPasswordRule(new_password, (*user)->email);
-      !rule.empty()) {
-    return Fail(Error::Validation({{"new_password", {rule}}}));
+  auto codes = auth::CheckPassword(policy_.password, new_password, (*user)->email, breached_);
+  if (codes.empty()) {
+    bool reused = auth::VerifyPassword((*user)->password_hash, new_password);
+    // history_depth counts the current password: it and the depth − 1 before it are refused.
+    if (!reused && policy_.password.history_depth > 1) {
+      auto history = accounts.PasswordHistory((*user)->id, policy_.password.history_depth - 1);
+      if (!history) return std::unexpected(history.error());
+      for (const std::string& old : *history)
+        reused = reused || auth::VerifyPassword(old, new_password);
+    }
+    if (reused) codes.push_back("reused");
   }
-  if (current_password == new_password) {
-    return Fail(Error::Validation({{"new_password", {"passwordReused"}}}));
+  if (!codes.empty()) {
+    return Fail(
+        Error::Validation({{"new_password", codes}}, "The new password does not meet the policy."));
   }
   auto hash = auth::HashPassword(new_password);
   if (!hash) return std::unexpected(hash.error());
-  return accounts.SetPassword(*caller.user_id, *hash, FormatTimestamp(clock_.Now()));
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  return storage::InTransaction(**connection, [&]() -> Result<SignedIn> {
+    if (auto kept = accounts.AddPasswordHistory((*user)->id, (*user)->password_hash, now_text);
+        !kept) {
+      return std::unexpected(kept.error());
+    }
+    if (auto set = accounts.SetPassword((*user)->id, *hash, now_text); !set) {
+      return std::unexpected(set.error());
+    }
+    if (auto ended = accounts.DeleteSessionsOf((*user)->id, ""); !ended) {
+      return std::unexpected(ended.error());
+    }
+    auto recorded = Record(audit_, **connection, caller,
+                           {"password.change", "user", std::to_string((*user)->id), {}});
+    if (!recorded) return std::unexpected(recorded.error());
+    auto updated = accounts.FindUserById((*user)->id);
+    if (!updated) return std::unexpected(updated.error());
+    return OpenSession(accounts, **updated, policy_, now, caller, user_agent,
+                       session.enrolment_only);
+  });
+}
+
+Result<json::array> AccountService::Sessions(const SessionView& session) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto sessions = AccountStore(**connection).SessionsOf(*session.caller.user_id);
+  if (!sessions) return std::unexpected(sessions.error());
+  json::array items;
+  const std::string idle_cutoff = FormatTimestamp(clock_.Now() - policy_.idle_timeout);
+  for (const auto& record : *sessions) {
+    if (record.last_seen_at < idle_cutoff) continue;  // expired, removed at its next use
+    items.push_back(json::object{{"id", record.public_id},
+                                 {"created_at", record.created_at},
+                                 {"last_seen_at", record.last_seen_at},
+                                 {"source_ip", record.source_ip},
+                                 {"user_agent", record.user_agent},
+                                 {"current", record.token_hash == session.session_hash}});
+  }
+  return items;
+}
+
+Result<void> AccountService::EndSession(const SessionView& session, std::string_view public_id) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto deleted =
+        AccountStore(**connection).DeleteSessionByPublicId(*session.caller.user_id, public_id);
+    if (!deleted) return std::unexpected(deleted.error());
+    if (!*deleted) return Fail(Error::NotFound("No such session."));
+    return Record(audit_, **connection, session.caller,
+                  {"session.end", "session", std::string(public_id), {}});
+  });
+}
+
+Result<void> AccountService::EndOtherSessions(const SessionView& session) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto ended =
+        AccountStore(**connection).DeleteSessionsOf(*session.caller.user_id, session.session_hash);
+    if (!ended) return ended;
+    return Record(audit_, **connection, session.caller,
+                  {"session.end_others", "user", std::to_string(*session.caller.user_id), {}});
+  });
+}
+
+Result<TotpEnrolment> AccountService::StartTotpEnrolment(const SessionView& session) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto user = accounts.FindUserById(*session.caller.user_id);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return Fail(Error::Unauthenticated());
+  const std::string secret = auth::NewTotpSecret();
+  TotpEnrolment enrolment;
+  enrolment.secret = auth::Base32Encode(secret);
+  enrolment.otpauth_uri = auth::OtpauthUri(policy_.issuer, (*user)->email, enrolment.secret);
+  auto svg = auth::QrSvg(enrolment.otpauth_uri);
+  if (!svg) return std::unexpected(svg.error());
+  enrolment.qr_svg = std::move(*svg);
+  auto stored = accounts.SetMfa((*user)->id, (*user)->mfa_secret, data_key_.Seal(secret),
+                                (*user)->mfa_last_step);
+  if (!stored) return std::unexpected(stored.error());
+  return enrolment;
+}
+
+Result<std::pair<std::vector<std::string>, SignedIn>> AccountService::ConfirmTotp(
+    const SessionView& session, std::string_view code, std::string_view user_agent) {
+  using Answer = std::pair<std::vector<std::string>, SignedIn>;
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto user = accounts.FindUserById(*session.caller.user_id);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return Fail(Error::Unauthenticated());
+  if (!(*user)->mfa_pending_secret) {
+    return Fail(Error::Conflict("Start the enrolment first.", "noPendingEnrolment"));
+  }
+  auto secret = data_key_.Open(*(*user)->mfa_pending_secret);
+  if (!secret) return std::unexpected(secret.error());
+  const auto now = clock_.Now();
+  const auto step = auth::VerifyTotp(
+      *secret, code,
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(),
+      (*user)->mfa_last_step);
+  if (!step) {
+    return Fail(Error::Validation({{"code", {"wrong"}}}, "The code is wrong or was used already."));
+  }
+  std::vector<std::string> codes = auth::NewRecoveryCodes();
+  std::vector<std::string> hashes;
+  for (const std::string& recovery : codes) {
+    hashes.push_back(auth::Sha256Hex(auth::NormaliseRecoveryCode(recovery)));
+  }
+  return storage::InTransaction(**connection, [&]() -> Result<Answer> {
+    if (auto set = accounts.SetMfa((*user)->id, *(*user)->mfa_pending_secret, std::nullopt, *step);
+        !set) {
+      return std::unexpected(set.error());
+    }
+    if (auto stored = accounts.ReplaceRecoveryCodes((*user)->id, hashes); !stored) {
+      return std::unexpected(stored.error());
+    }
+    if (auto ended = accounts.DeleteSessionsOf((*user)->id, ""); !ended) {
+      return std::unexpected(ended.error());
+    }
+    auto recorded = Record(audit_, **connection, session.caller,
+                           {"mfa.enrol", "user", std::to_string((*user)->id), {}});
+    if (!recorded) return std::unexpected(recorded.error());
+    auto updated = accounts.FindUserById((*user)->id);
+    if (!updated) return std::unexpected(updated.error());
+    auto opened = OpenSession(accounts, **updated, policy_, now, session.caller, user_agent, false);
+    if (!opened) return std::unexpected(opened.error());
+    return Answer{std::move(codes), std::move(*opened)};
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Administration
+
+Result<std::pair<json::array, std::int64_t>> AccountService::ListUsers(
+    const Caller& caller, const storage::ListQuery& query) {
+  if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators see users."));
+  storage::UserFilter filter;
+  if (caller.role != domain::Role::kAuthority) {
+    filter.agency_id = caller.agency_id;
+    filter.vendor_id = caller.vendor_id;
+  }
+  filter.page = query.page;
+  filter.per_page = query.per_page;
+  filter.search = query.search;
+  for (const auto& [name, value] : query.filters) {
+    if (name == "role") {
+      filter.role = value;
+    } else if (name == "disabled") {
+      if (value != "true" && value != "false") {
+        return Fail(Error::Validation({{"disabled", {"invalidValue"}}}));
+      }
+      filter.disabled = value == "true";
+    } else {
+      return Fail(Error::BadRequest(fmt::format("Unknown filter: {}.", name), "unknownParameter"));
+    }
+  }
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto listed = AccountStore(**connection).ListUsers(filter);
+  if (!listed) return std::unexpected(listed.error());
+  json::array items;
+  const auto now = clock_.Now();
+  for (const auto& user : listed->first) items.push_back(AdminUserJson(user, policy_, now));
+  return std::pair{std::move(items), listed->second};
+}
+
+Result<Invitation> AccountService::InviteUser(const Caller& caller, const NewAccount& account) {
+  if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators invite users."));
+  const std::string email = NormaliseEmail(account.email);
+  if (!LooksLikeEmail(email)) {
+    return Fail(Error::Validation({{"email", {"invalidEmail"}}}, "The e-mail is invalid."));
+  }
+  const auto role = domain::ParseRole(account.role);
+  if (role && !MayGrantRole(caller, *role)) {
+    return Fail(Error::Forbidden("You may not give this role."));
+  }
+  NewAccount scoped = account;
+  if (caller.role != domain::Role::kAuthority) {
+    // A tenant admin invites into their own tenant only.
+    if ((account.agency_code && account.agency_code != caller.agency_code) ||
+        (account.vendor_tax_id && account.vendor_tax_id != caller.vendor_tax_id)) {
+      return Fail(Error::Forbidden("You may invite users of your own organisation only."));
+    }
+    if (caller.agency_id) scoped.agency_code = caller.agency_code;
+    if (caller.vendor_id) scoped.vendor_tax_id = caller.vendor_tax_id;
+  }
+  if (account.expires_at && !ParseTimestamp(*account.expires_at)) {
+    return Fail(Error::Validation({{"expires_at", {"invalidTimestamp"}}}));
+  }
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  storage::NewUser user{email,
+                        std::string(kNoPassword),
+                        scoped.role,
+                        std::nullopt,
+                        std::nullopt,
+                        scoped.tenant_admin,
+                        false,
+                        false,
+                        scoped.expires_at};
+  if (auto resolved = ResolveTenant(**connection, scoped, user); !resolved) {
+    return std::unexpected(resolved.error());
+  }
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  Invitation invitation;
+  invitation.token = auth::RandomToken(32);
+  invitation.expires_at = FormatTimestamp(now + policy_.invitation_validity);
+  AccountStore accounts(**connection);
+  auto done = storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto id = accounts.InsertUser(user, now_text);
+    if (!id) return std::unexpected(id.error());
+    storage::InvitationRecord record{auth::Sha256Hex(invitation.token),
+                                     *id,
+                                     caller.user_id,
+                                     now_text,
+                                     invitation.expires_at,
+                                     std::nullopt};
+    if (auto stored = accounts.InsertInvitation(record); !stored) return stored;
+    auto created = accounts.FindUserById(*id);
+    if (!created) return std::unexpected(created.error());
+    invitation.user = AdminUserJson(**created, policy_, now);
+    return Record(audit_, **connection, caller,
+                  {"user.invite", "user", std::to_string(*id),
+                   json::object{{"email", email},
+                                {"role", scoped.role},
+                                {"tenant_admin", scoped.tenant_admin},
+                                {"agency_code", OptionalJson(scoped.agency_code)},
+                                {"vendor_tax_id", OptionalJson(scoped.vendor_tax_id)}}});
+  });
+  if (!done) {
+    if (done.error().code == "uniqueViolation") return Fail(DuplicateEmail(email));
+    return std::unexpected(done.error());
+  }
+  return invitation;
+}
+
+Result<json::object> AccountService::UpdateUser(const Caller& caller, std::string_view id_text,
+                                                const json::object& patch) {
+  if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators change users."));
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(Error::NotFound("No such user."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto found = accounts.FindUserById(*id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found || !Administers(caller, **found)) return Fail(Error::NotFound("No such user."));
+  const UserRecord& user = **found;
+  std::string role = user.role;
+  bool tenant_admin = user.tenant_admin;
+  bool disabled = user.disabled;
+  std::optional<std::string> expires_at = user.expires_at;
+  FieldErrors errors;
+  for (const auto& [key, value] : patch) {
+    if (key == "role") {
+      const auto parsed = value.is_string() ? domain::ParseRole(value.as_string()) : std::nullopt;
+      if (!parsed) {
+        errors["role"].push_back("invalidValue");
+      } else if (!MayGrantRole(caller, *parsed)) {
+        return Fail(Error::Forbidden("You may not give this role."));
+      } else if (domain::IsAgencyRole(*parsed) != static_cast<bool>(user.agency_id) ||
+                 (*parsed == domain::Role::kVendor) != static_cast<bool>(user.vendor_id)) {
+        errors["role"].push_back("notAllowedForTenant");
+      } else {
+        role = std::string(value.as_string());
+      }
+    } else if (key == "tenant_admin") {
+      if (!value.is_bool()) {
+        errors["tenant_admin"].push_back("notABoolean");
+      } else if (value.as_bool() && !user.agency_id && !user.vendor_id) {
+        errors["tenant_admin"].push_back("notAllowedForRole");
+      } else {
+        tenant_admin = value.as_bool();
+      }
+    } else if (key == "disabled") {
+      if (!value.is_bool()) {
+        errors["disabled"].push_back("notABoolean");
+      } else {
+        disabled = value.as_bool();
+      }
+    } else if (key == "expires_at") {
+      if (value.is_null()) {
+        expires_at.reset();
+      } else if (!value.is_string() || !ParseTimestamp(value.as_string())) {
+        errors["expires_at"].push_back("invalidTimestamp");
+      } else {
+        expires_at = FormatTimestamp(*ParseTimestamp(value.as_string()));
+      }
+    } else {
+      errors[std::string(key)].push_back("unknownField");
+    }
+  }
+  if (!errors.empty()) return Fail(Error::Validation(std::move(errors)));
+  const bool privilege_change = role != user.role || tenant_admin != user.tenant_admin;
+  if (user.id == caller.user_id && (privilege_change || disabled)) {
+    return Fail(Error::Validation({{"id", {"cannotChangeOwnAccount"}}},
+                                  "You cannot disable or change the rights of your own account."));
+  }
+  json::object changes;
+  auto note = [&](const char* field, json::value from, json::value to) {
+    if (from != to) changes[field] = json::object{{"from", std::move(from)}, {"to", std::move(to)}};
+  };
+  note("role", json::value(user.role), json::value(role));
+  note("tenant_admin", json::value(user.tenant_admin), json::value(tenant_admin));
+  note("disabled", json::value(user.disabled), json::value(disabled));
+  note("expires_at", OptionalJson(user.expires_at), OptionalJson(expires_at));
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  auto done = storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (changes.empty()) return {};
+    if (auto stored = accounts.UpdateAdministration(user.id, role, tenant_admin, disabled,
+                                                    expires_at, now_text);
+        !stored) {
+      return stored;
+    }
+    if (privilege_change || disabled) {
+      if (auto ended = accounts.DeleteSessionsOf(user.id, ""); !ended) return ended;
+    }
+    if (disabled) {
+      if (auto revoked = accounts.RevokeTokensOf(user.id, now_text); !revoked) return revoked;
+    }
+    return Record(audit_, **connection, caller,
+                  {disabled && !user.disabled ? "user.disable" : "user.update", "user",
+                   std::to_string(user.id), changes});
+  });
+  if (!done) return std::unexpected(done.error());
+  auto updated = accounts.FindUserById(user.id);
+  if (!updated) return std::unexpected(updated.error());
+  return AdminUserJson(**updated, policy_, now);
+}
+
+Result<Invitation> AccountService::NewInvitation(const Caller& caller, std::string_view id_text) {
+  if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(Error::NotFound("No such user."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto found = accounts.FindUserById(*id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found || !Administers(caller, **found)) return Fail(Error::NotFound("No such user."));
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  Invitation invitation;
+  invitation.token = auth::RandomToken(32);
+  invitation.expires_at = FormatTimestamp(now + policy_.invitation_validity);
+  invitation.user = AdminUserJson(**found, policy_, now);
+  auto done = storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (auto retired = accounts.RetireInvitations(*id, now_text); !retired) return retired;
+    storage::InvitationRecord record{auth::Sha256Hex(invitation.token),
+                                     *id,
+                                     caller.user_id,
+                                     now_text,
+                                     invitation.expires_at,
+                                     std::nullopt};
+    if (auto stored = accounts.InsertInvitation(record); !stored) return stored;
+    return Record(audit_, **connection, caller,
+                  {"user.password_link", "user", std::to_string(*id),
+                   json::object{{"expires_at", invitation.expires_at}}});
+  });
+  if (!done) return std::unexpected(done.error());
+  return invitation;
+}
+
+Result<void> AccountService::ResetMfa(const Caller& caller, std::string_view id_text) {
+  if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(Error::NotFound("No such user."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto found = accounts.FindUserById(*id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found || !Administers(caller, **found)) return Fail(Error::NotFound("No such user."));
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (auto cleared = accounts.SetMfa(*id, std::nullopt, std::nullopt, 0); !cleared) {
+      return cleared;
+    }
+    if (auto codes = accounts.ReplaceRecoveryCodes(*id, {}); !codes) return codes;
+    if (auto ended = accounts.DeleteSessionsOf(*id, ""); !ended) return ended;
+    return Record(audit_, **connection, caller, {"mfa.reset", "user", std::to_string(*id), {}});
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Invitation links
+
+Result<json::object> AccountService::DescribeInvitation(std::string_view token) {
+  if (token.empty() || token.size() > 128) return Fail(Error::NotFound("No such invitation."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto invitation = accounts.FindInvitation(auth::Sha256Hex(token));
+  if (!invitation) return std::unexpected(invitation.error());
+  const auto now = clock_.Now();
+  if (!*invitation || (*invitation)->used_at || (*invitation)->expires_at <= FormatTimestamp(now)) {
+    return Fail(Error::NotFound("The link is unknown, used or expired."));
+  }
+  auto user = accounts.FindUserById((*invitation)->user_id);
+  if (!user) return std::unexpected(user.error());
+  if (!*user || !AccountUsable(**user, now)) {
+    return Fail(Error::NotFound("The link is unknown, used or expired."));
+  }
+  return json::object{{"email", (*user)->email}, {"expires_at", (*invitation)->expires_at}};
+}
+
+Result<void> AccountService::AcceptInvitation(std::string_view token, std::string_view password,
+                                              std::string_view source_ip,
+                                              std::string_view request_id) {
+  if (token.empty() || token.size() > 128) return Fail(Error::NotFound("No such invitation."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  const std::string token_hash = auth::Sha256Hex(token);
+  auto invitation = accounts.FindInvitation(token_hash);
+  if (!invitation) return std::unexpected(invitation.error());
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  if (!*invitation || (*invitation)->used_at || (*invitation)->expires_at <= now_text) {
+    return Fail(Error::NotFound("The link is unknown, used or expired."));
+  }
+  auto user = accounts.FindUserById((*invitation)->user_id);
+  if (!user) return std::unexpected(user.error());
+  if (!*user || !AccountUsable(**user, now)) {
+    return Fail(Error::NotFound("The link is unknown, used or expired."));
+  }
+  auto codes = auth::CheckPassword(policy_.password, password, (*user)->email, breached_);
+  if (codes.empty() && (*user)->password_set) {
+    bool reused = auth::VerifyPassword((*user)->password_hash, password);
+    // history_depth counts the current password: it and the depth − 1 before it are refused.
+    if (!reused && policy_.password.history_depth > 1) {
+      auto history = accounts.PasswordHistory((*user)->id, policy_.password.history_depth - 1);
+      if (!history) return std::unexpected(history.error());
+      for (const std::string& old : *history)
+        reused = reused || auth::VerifyPassword(old, password);
+    }
+    if (reused) codes.push_back("reused");
+  }
+  if (!codes.empty()) {
+    return Fail(Error::Validation({{"password", codes}}, "The password does not meet the policy."));
+  }
+  auto hash = auth::HashPassword(password);
+  if (!hash) return std::unexpected(hash.error());
+  Caller actor = CallerOf(**user);
+  actor.source_ip = std::string(source_ip);
+  actor.request_id = std::string(request_id);
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    // The link is used exactly once, even when two requests race for it.
+    auto again = accounts.FindInvitation(token_hash);
+    if (!again) return std::unexpected(again.error());
+    if (!*again || (*again)->used_at) {
+      return Fail(Error::NotFound("The link is unknown, used or expired."));
+    }
+    if ((*user)->password_set) {
+      if (auto kept = accounts.AddPasswordHistory((*user)->id, (*user)->password_hash, now_text);
+          !kept) {
+        return kept;
+      }
+    }
+    if (auto set = accounts.SetPassword((*user)->id, *hash, now_text); !set) return set;
+    if (auto used = accounts.UseInvitation(token_hash, now_text); !used) return used;
+    if (auto unlocked = accounts.RecordSignInFailure((*user)->id, 0, std::nullopt); !unlocked) {
+      return unlocked;
+    }
+    if (auto ended = accounts.DeleteSessionsOf((*user)->id, ""); !ended) return ended;
+    return Record(audit_, **connection, actor,
+                  {"password.set", "user", std::to_string((*user)->id), {}});
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// API tokens
+
+Result<json::array> AccountService::Tokens(const Caller& caller) {
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto tokens = AccountStore(**connection).TokensOf(*caller.user_id);
+  if (!tokens) return std::unexpected(tokens.error());
+  json::array items;
+  const std::string now = FormatTimestamp(clock_.Now());
+  for (const auto& token : *tokens) {
+    json::array scopes;
+    for (const std::string& scope : text::SplitList(token.scopes, ' '))
+      scopes.push_back(json::value(scope));
+    items.push_back(json::object{{"id", std::to_string(token.id)},
+                                 {"name", token.name},
+                                 {"scopes", std::move(scopes)},
+                                 {"created_at", token.created_at},
+                                 {"expires_at", token.expires_at},
+                                 {"last_used_at", OptionalJson(token.last_used_at)},
+                                 {"revoked", token.revoked_at.has_value()},
+                                 {"expired", token.expires_at <= now}});
+  }
+  return items;
+}
+
+Result<NewToken> AccountService::CreateToken(const Caller& caller, std::string_view name,
+                                             const std::vector<std::string>& scopes,
+                                             std::string_view expires_at) {
+  FieldErrors errors;
+  const std::string trimmed(text::Trim(name));
+  if (trimmed.empty()) errors["name"].push_back("required");
+  if (trimmed.size() > 100) errors["name"].push_back("tooLong");
+  std::set<std::string> chosen;
+  for (const std::string& scope : scopes) {
+    if (!kTokenScopes.contains(scope)) {
+      errors["scopes"].push_back("invalidValue");
+    } else {
+      chosen.insert(scope);
+    }
+  }
+  if (scopes.empty()) errors["scopes"].push_back("required");
+  if (chosen.contains("admin") && !IsAdministrator(caller)) {
+    errors["scopes"].push_back("notAllowedForRole");
+  }
+  const auto now = clock_.Now();
+  const auto expires = ParseTimestamp(expires_at);
+  if (!expires) {
+    errors["expires_at"].push_back("invalidTimestamp");
+  } else if (*expires <= now) {
+    errors["expires_at"].push_back("mustBeInTheFuture");
+  } else if (*expires > now + policy_.token_max_lifetime) {
+    errors["expires_at"].push_back("tooFarAhead");
+  }
+  if (!errors.empty()) return Fail(Error::Validation(std::move(errors), "The token is invalid."));
+  std::string scope_text;
+  for (const std::string& scope : chosen) scope_text += (scope_text.empty() ? "" : " ") + scope;
+  NewToken created;
+  created.token = "sg_" + auth::RandomToken(32);
+  storage::TokenRecord record;
+  record.user_id = *caller.user_id;
+  record.name = trimmed;
+  record.token_hash = auth::Sha256Hex(created.token);
+  record.scopes = scope_text;
+  record.created_at = FormatTimestamp(now);
+  record.expires_at = FormatTimestamp(*expires);
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto done = storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto id = AccountStore(**connection).InsertToken(record);
+    if (!id) return std::unexpected(id.error());
+    created.id = std::to_string(*id);
+    return Record(
+        audit_, **connection, caller,
+        {"token.create", "token", created.id,
+         json::object{
+             {"name", trimmed}, {"scopes", scope_text}, {"expires_at", record.expires_at}}});
+  });
+  if (!done) return std::unexpected(done.error());
+  return created;
+}
+
+Result<void> AccountService::RevokeToken(const Caller& caller, std::string_view id_text) {
+  const auto id = ParseId(id_text);
+  if (!id) return Fail(Error::NotFound("No such token."));
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    auto revoked =
+        AccountStore(**connection).RevokeToken(*caller.user_id, *id, FormatTimestamp(clock_.Now()));
+    if (!revoked) return std::unexpected(revoked.error());
+    if (!*revoked) return Fail(Error::NotFound("No such token."));
+    return Record(audit_, **connection, caller,
+                  {"token.revoke", "token", std::string(id_text), {}});
+  });
 }
 
 }  // namespace sg::service

@@ -1,18 +1,35 @@
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "auth/password_policy.hpp"
+#include "service/audit_trail.hpp"
 #include "service/caller.hpp"
+#include "service/secret_box.hpp"
 #include "storage/db.hpp"
 
 namespace sg::service {
 
-struct SessionPolicy {
+/// The security figures of sign-in and sessions (docs/SECURITY.md explains each).
+struct SecurityPolicy {
+  auth::PasswordPolicy password = auth::PolicyFor(auth::PasswordProfile::kTwHigh);
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 60 * 60};
+  int lockout_threshold = 5;  // failures in a row that lock the account
+  std::chrono::seconds lockout_duration{15 * 60};
+  int ip_failure_limit = 20;  // failed sign-ins per source IP and window
+  std::chrono::seconds ip_window{15 * 60};
+  std::chrono::hours invitation_validity{72};
+  std::chrono::days token_max_lifetime{366};
+  std::string issuer = "SupplyGuard";  // shown by authenticator apps
 };
 
 struct NewAccount {
@@ -20,16 +37,21 @@ struct NewAccount {
   std::string role;
   std::optional<std::string> agency_code;
   std::optional<std::string> vendor_tax_id;
-  std::string password;
+  std::string password;  // empty: an invitation (no password until the link is used)
   bool tenant_admin = false;
   bool must_change_password = false;
+  std::optional<std::string> expires_at;
 };
 
-/// A signed-in session: the caller it stands for, its CSRF token and the user as the API shows it.
+/// An authenticated request's identity: a browser session or an API token.
 struct SessionView {
   Caller caller;
   std::string csrf_token;
   boost::json::object user;
+  std::string session_hash;                        // empty for a token
+  bool enrolment_only = false;                     // may only enrol MFA
+  bool must_change_password = false;               // may only change the password
+  std::optional<std::vector<std::string>> scopes;  // set when authenticated by a token
 };
 
 struct SignedIn {
@@ -37,27 +59,104 @@ struct SignedIn {
   SessionView view;
 };
 
-/// Accounts and server-side sessions.
+struct SignInRequest {
+  std::string email;
+  std::string password;
+  std::optional<std::string> totp;
+  std::optional<std::string> recovery_code;
+  std::string source_ip;
+  std::string user_agent;
+  std::string request_id;
+};
+
+struct TotpEnrolment {
+  std::string secret;  // base32
+  std::string otpauth_uri;
+  std::string qr_svg;
+};
+
+struct Invitation {
+  boost::json::object user;
+  std::string token;  // the secret part of the link
+  std::string expires_at;
+};
+
+struct NewToken {
+  std::string id;
+  std::string token;
+};
+
+/// Accounts, sign-in (password, TOTP, lockout, throttling), sessions, invitations and tokens.
+/// Every security-relevant event goes to the audit trail in the transaction that causes it.
 class AccountService {
  public:
-  AccountService(storage::Database& database, const Clock& clock, SessionPolicy policy)
-      : database_(database), clock_(clock), policy_(policy) {}
+  AccountService(storage::Database& database, const Clock& clock, SecurityPolicy policy,
+                 const auth::BreachedPasswords& breached, SecretBox data_key, AuditTrail* audit);
 
-  Result<std::int64_t> AddUser(const NewAccount& account);
+  const SecurityPolicy& policy() const { return policy_; }
+
+  /// `supplyguard user add` and the first administrator: applies the password policy.
+  Result<std::int64_t> AddUser(const NewAccount& account, const Caller& actor);
   Result<bool> HasUsers();
-  /// Checks the password (same answer and cost for an unknown account) and opens a session.
-  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
-                          std::string_view source_ip);
+
+  /// Password, then (when the account has MFA) a TOTP or recovery code. Every failure answers
+  /// the same generic 401 after the same work; 401 mfaRequired only after a right password.
+  Result<SignedIn> SignIn(const SignInRequest& request);
   /// The session for a cookie value, if valid and not expired; refreshes its idle timer.
-  Result<SessionView> Authenticate(std::string_view token);
-  Result<void> SignOut(std::string_view token);
-  Result<void> ChangePassword(const Caller& caller, std::string_view current_password,
-                              std::string_view new_password);
+  Result<SessionView> Authenticate(std::string_view token, std::string_view source_ip,
+                                   std::string_view request_id);
+  /// The identity of an `Authorization: Bearer` token.
+  Result<SessionView> AuthenticateToken(std::string_view token, std::string_view source_ip,
+                                        std::string_view request_id);
+  Result<void> SignOut(const SessionView& session);
+
+  /// Changes the caller's password; ends their other sessions and returns a new session.
+  Result<SignedIn> ChangePassword(const SessionView& session, std::string_view current_password,
+                                  std::string_view new_password, std::string_view user_agent);
+
+  Result<boost::json::array> Sessions(const SessionView& session);
+  Result<void> EndSession(const SessionView& session, std::string_view public_id);
+  Result<void> EndOtherSessions(const SessionView& session);
+
+  Result<TotpEnrolment> StartTotpEnrolment(const SessionView& session);
+  /// Activates the pending enrolment; returns the recovery codes and a new (full) session.
+  Result<std::pair<std::vector<std::string>, SignedIn>> ConfirmTotp(const SessionView& session,
+                                                                    std::string_view code,
+                                                                    std::string_view user_agent);
+
+  // Administration (the authority, or a tenant's tenant_admin within the tenant).
+  Result<std::pair<boost::json::array, std::int64_t>> ListUsers(const Caller& caller,
+                                                                const storage::ListQuery& query);
+  Result<Invitation> InviteUser(const Caller& caller, const NewAccount& account);
+  Result<boost::json::object> UpdateUser(const Caller& caller, std::string_view id,
+                                         const boost::json::object& patch);
+  Result<Invitation> NewInvitation(const Caller& caller, std::string_view id);
+  Result<void> ResetMfa(const Caller& caller, std::string_view id);
+
+  // Invitation links (public).
+  Result<boost::json::object> DescribeInvitation(std::string_view token);
+  Result<void> AcceptInvitation(std::string_view token, std::string_view password,
+                                std::string_view source_ip, std::string_view request_id);
+
+  // API tokens of the caller.
+  Result<boost::json::array> Tokens(const Caller& caller);
+  Result<NewToken> CreateToken(const Caller& caller, std::string_view name,
+                               const std::vector<std::string>& scopes, std::string_view expires_at);
+  Result<void> RevokeToken(const Caller& caller, std::string_view id);
 
  private:
+  /// Per-IP throttling of failed sign-ins (in memory: per server process).
+  bool IpThrottled(const std::string& ip, std::chrono::seconds* retry_after);
+  void NoteIpFailure(const std::string& ip);
+
   storage::Database& database_;
   const Clock& clock_;
-  SessionPolicy policy_;
+  SecurityPolicy policy_;
+  const auth::BreachedPasswords& breached_;
+  SecretBox data_key_;
+  AuditTrail* audit_;  // may be null (tests of other parts)
+  std::mutex throttle_mutex_;
+  std::map<std::string, std::deque<std::chrono::system_clock::time_point>> ip_failures_;
 };
 
 }  // namespace sg::service

@@ -20,6 +20,8 @@ struct Caller {
   std::optional<std::string> agency_code;    // natural key of agency_id
   std::optional<std::string> vendor_tax_id;  // natural key of vendor_id
   bool tenant_admin = false;
+  std::string email;      // for the audit log
+  std::string source_ip;  // the client's address (after trusted proxies)
   std::string request_id;
 
   /// The command line acts as the authority (it has the database file or URL already).
@@ -47,5 +49,13 @@ std::chrono::year_month_day TaiwanDate(std::chrono::system_clock::time_point tim
 
 /// The rows `caller` may read, for the storage layer.
 storage::Scope ScopeOf(const Caller& caller, const Clock& clock);
+
+}  // namespace sg::service
+
+namespace sg::service {
+
+/// Parses RFC 3339 (`2026-11-21T08:00:00Z`, `…+08:00`, optional fraction); a bare date
+/// `YYYY-MM-DD` means the end of that day in Taiwan. Empty when malformed.
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text);
 
 }  // namespace sg::service

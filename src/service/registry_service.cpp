@@ -290,6 +290,9 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
           store.AppendHistory(entity, id, "restore", Diff(entity, &before_fields, *values),
                               caller.user_id, caller.request_id, now);
       if (!history) return std::unexpected(history.error());
+      auto audited = Audit(**connection, caller, "record.restore", entity, id,
+                           Diff(entity, &before_fields, *values));
+      if (!audited) return std::unexpected(audited.error());
       return id;
     }
     if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
@@ -298,6 +301,9 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
     auto history = store.AppendHistory(entity, *id, "create", Diff(entity, nullptr, *values),
                                        caller.user_id, caller.request_id, now);
     if (!history) return std::unexpected(history.error());
+    auto audited =
+        Audit(**connection, caller, "record.create", entity, *id, Diff(entity, nullptr, *values));
+    if (!audited) return std::unexpected(audited.error());
     return id;
   });
   if (!created) return std::unexpected(created.error());
@@ -350,8 +356,12 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
     if (changes.empty()) return {};
     if (auto bumped = store.BumpGeneration(); !bumped) return bumped;
     if (auto written = store.Update(entity, *id, after, now); !written) return written;
-    return store.AppendHistory(entity, *id, "update", changes, caller.user_id, caller.request_id,
-                               now);
+    if (auto history = store.AppendHistory(entity, *id, "update", changes, caller.user_id,
+                                           caller.request_id, now);
+        !history) {
+      return history;
+    }
+    return Audit(**connection, caller, "record.update", entity, *id, changes);
   });
   if (!updated) return std::unexpected(updated.error());
   auto record = store.Find(entity, ScopeOf(caller, clock_), *id);
@@ -381,8 +391,12 @@ Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
     if (auto deleted = store.SoftDelete(entity, *id, now); !deleted) return deleted;
     json::object changes;
     changes["deleted"] = json::array{false, true};
-    return store.AppendHistory(entity, *id, "delete", changes, caller.user_id, caller.request_id,
-                               now);
+    if (auto history = store.AppendHistory(entity, *id, "delete", changes, caller.user_id,
+                                           caller.request_id, now);
+        !history) {
+      return history;
+    }
+    return Audit(**connection, caller, "record.delete", entity, *id, changes);
   });
 }
 
@@ -614,6 +628,14 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
       }
     }
     if (!report.errors.empty() || dry_run) return Fail(kRollback);
+    if (audit_) {
+      AuditEvent event{"import", std::string(entity.table), "",
+                       json::object{{"created", report.created},
+                                    {"updated", report.updated},
+                                    {"unchanged", report.unchanged},
+                                    {"rows", table.rows.size()}}};
+      if (auto audited = audit_->Record(**connection, caller, event); !audited) return audited;
+    }
     return store.BumpGeneration();
   });
   if (!applied && applied.error().code != "rollback") return std::unexpected(applied.error());
@@ -675,6 +697,25 @@ Result<json::array> RegistryService::Concentration(const Caller& caller,
   const auto as_of_days = static_cast<std::int32_t>(
       std::chrono::sys_days{*domain::ParseDate(date)}.time_since_epoch().count());
   return registry::Concentration(**snapshot, concentration_scope, as_of_days, agency_id);
+}
+
+Result<void> RegistryService::Audit(storage::Connection& connection, const Caller& caller,
+                                    std::string_view action, const EntityDef& entity,
+                                    std::int64_t id, const json::object& changes) {
+  if (!audit_) return {};
+  return audit_->Record(
+      connection, caller,
+      {std::string(action), std::string(entity.table), std::to_string(id), changes});
+}
+
+Result<void> RegistryService::RecordExport(const Caller& caller, std::string_view what,
+                                           const json::object& details) {
+  if (!audit_) return {};
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  return storage::InTransaction(**connection, [&]() -> Result<void> {
+    return audit_->Record(**connection, caller, {"export", std::string(what), "", details});
+  });
 }
 
 Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(const Caller& caller) {

@@ -10,6 +10,7 @@
 #include "importer/table.hpp"
 #include "registry/entity.hpp"
 #include "registry/snapshot.hpp"
+#include "service/audit_trail.hpp"
 #include "service/caller.hpp"
 #include "storage/db.hpp"
 #include "storage/registry_store.hpp"
@@ -46,8 +47,8 @@ struct ImportReport {
 /// (API.md "Who may write what"), every change recorded in the record's history.
 class RegistryService {
  public:
-  RegistryService(storage::Database& database, const Clock& clock)
-      : database_(database), clock_(clock) {}
+  RegistryService(storage::Database& database, const Clock& clock, AuditTrail* audit = nullptr)
+      : database_(database), clock_(clock), audit_(audit) {}
 
   Result<storage::ListPage> List(const Caller& caller, registry::EntityKind kind,
                                  const storage::ListQuery& query);
@@ -75,6 +76,10 @@ class RegistryService {
   };
   Result<ReadVersion> CurrentReadVersion(const Caller& caller);
 
+  /// Records an export (a CSV download of a report) in the audit log.
+  Result<void> RecordExport(const Caller& caller, std::string_view what,
+                            const boost::json::object& details);
+
   /// Seed 000's table for the caller's tenancy, optionally restricted to an agency subtree.
   Result<boost::json::array> Concentration(const Caller& caller, std::optional<std::string> as_of,
                                            std::optional<std::string> agency_code,
@@ -85,8 +90,13 @@ class RegistryService {
   /// (a write by this or another server process).
   Result<std::shared_ptr<const registry::RegistrySnapshot>> Snapshot(storage::RegistryStore& store);
 
+  Result<void> Audit(storage::Connection& connection, const Caller& caller, std::string_view action,
+                     const registry::EntityDef& entity, std::int64_t id,
+                     const boost::json::object& changes);
+
   storage::Database& database_;
   const Clock& clock_;
+  AuditTrail* audit_;  // every write and export is recorded here (may be null in tests)
   std::mutex snapshot_mutex_;
   std::shared_ptr<const registry::RegistrySnapshot> snapshot_;
 };

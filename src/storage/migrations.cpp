@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "storage/audit_schema.hpp"
+#include "storage/identity_schema.hpp"
+
 namespace sg::storage {
 namespace {
 
@@ -18,6 +21,10 @@ struct Migration {
   int version;
   std::string_view description;
   std::string_view sql;
+  // Run after `sql`, in the same transaction, on one dialect only: what the two cannot share
+  // (triggers).
+  std::string_view sqlite_sql = {};
+  std::string_view postgres_sql = {};
 };
 
 // Flags are integers 0/1 and levels integers 0/1/2 (普/中/高) in both dialects, so sorting by a
@@ -162,6 +169,8 @@ CREATE TABLE registry_generation (
 );
 INSERT INTO registry_generation (id, generation) VALUES (1, 0);
 )sql"},
+    {4, "identity: MFA, lockout, password history, invitations, API tokens", kIdentitySchema},
+    {5, "audit log", kAuditLogSchema, kAuditLogSqliteGuards, kAuditLogPostgresGuards},
 };
 
 constexpr std::string_view kCreateVersionTable =
@@ -207,6 +216,13 @@ Result<int> Migrate(Connection& connection) {
     auto result = InTransaction(connection, [&]() -> Result<void> {
       if (auto done = connection.ExecScript(Render(migration.sql, connection.dialect())); !done) {
         return done;
+      }
+      const std::string_view own_sql =
+          connection.dialect() == Dialect::kSqlite ? migration.sqlite_sql : migration.postgres_sql;
+      if (!own_sql.empty()) {
+        if (auto done = connection.ExecScript(Render(own_sql, connection.dialect())); !done) {
+          return done;
+        }
       }
       auto recorded = connection.Query(
           kInsertVersion, {std::int64_t{migration.version}, std::string(migration.description),

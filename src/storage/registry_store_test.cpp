@@ -368,22 +368,112 @@ TEST_P(StoreContract, HistoryListsNewestFirst) {
   EXPECT_EQ(history->at(0).at("changes").at("name").at(1), "y");
 }
 
+std::int64_t AddTestUser(AccountStore& accounts, std::string email) {
+  NewUser record;
+  record.email = std::move(email);
+  record.password_hash = "hash";
+  record.role = "authority";
+  auto user = accounts.InsertUser(record, "2026-01-01T00:00:00.000Z");
+  EXPECT_TRUE(user) << (user ? "" : user.error().detail);
+  return user.value_or(0);
+}
+
+SessionRecord TestSession(std::string hash, std::int64_t user, std::string public_id) {
+  SessionRecord session;
+  session.token_hash = std::move(hash);
+  session.user_id = user;
+  session.csrf_token = "csrf";
+  session.created_at = "2026-01-01T00:00:00.000Z";
+  session.last_seen_at = "2026-01-01T00:00:00.000Z";
+  session.public_id = std::move(public_id);
+  return session;
+}
+
 TEST_P(StoreContract, SessionsAreStoredByHash) {
   auto lease = database_->Acquire();
   AccountStore accounts(**lease);
-  auto user =
-      accounts.InsertUser({"a@b.tw", "hash", "authority", std::nullopt, std::nullopt, false, false},
-                          "2026-01-01T00:00:00.000Z");
-  ASSERT_TRUE(user);
-  ASSERT_TRUE(accounts.InsertSession(
-      {"h1", *user, "csrf", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"}));
+  const auto user = AddTestUser(accounts, "a@b.tw");
+  ASSERT_TRUE(accounts.InsertSession(TestSession("h1", user, "p1")));
   auto found = accounts.FindSession("h1");
   ASSERT_TRUE(found && *found);
-  EXPECT_EQ((*found)->user_id, *user);
+  EXPECT_EQ((*found)->user_id, user);
+  EXPECT_EQ((*found)->public_id, "p1");
+  auto joined = accounts.FindSessionAndUser("h1");
+  ASSERT_TRUE(joined && *joined);
+  EXPECT_EQ((*joined)->second.email, "a@b.tw");
   ASSERT_TRUE(
       accounts.DeleteExpiredSessions("2026-01-01T00:00:01.000Z", "2025-01-01T00:00:00.000Z"));
   found = accounts.FindSession("h1");
   EXPECT_FALSE(*found);
+}
+
+TEST_P(StoreContract, SessionsAreListedAndEndedByTheirUser) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  const auto user = AddTestUser(accounts, "s@b.tw");
+  const auto other = AddTestUser(accounts, "t@b.tw");
+  ASSERT_TRUE(accounts.InsertSession(TestSession("h1", user, "p1")));
+  ASSERT_TRUE(accounts.InsertSession(TestSession("h2", user, "p2")));
+  ASSERT_TRUE(accounts.InsertSession(TestSession("h3", other, "p3")));
+  EXPECT_EQ(accounts.SessionsOf(user)->size(), 2u);
+  EXPECT_FALSE(*accounts.DeleteSessionByPublicId(user, "p3"));  // another user's session
+  EXPECT_TRUE(*accounts.DeleteSessionByPublicId(user, "p2"));
+  ASSERT_TRUE(accounts.InsertSession(TestSession("h4", user, "p4")));
+  ASSERT_TRUE(accounts.DeleteSessionsOf(user, "h1"));
+  auto left = accounts.SessionsOf(user);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->at(0).public_id, "p1");
+  EXPECT_EQ(accounts.SessionsOf(other)->size(), 1u);
+}
+
+TEST_P(StoreContract, TotpStepsAndRecoveryCodesAreUsedOnce) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  const auto user = AddTestUser(accounts, "m@b.tw");
+  ASSERT_TRUE(accounts.SetMfa(user, std::string("sealed"), std::nullopt, 100));
+  EXPECT_FALSE(*accounts.UseMfaStep(user, 100));
+  EXPECT_TRUE(*accounts.UseMfaStep(user, 101));
+  EXPECT_FALSE(*accounts.UseMfaStep(user, 101));
+  ASSERT_TRUE(accounts.ReplaceRecoveryCodes(user, {"c1", "c2"}));
+  EXPECT_TRUE(*accounts.UseRecoveryCode(user, "c1", "2026-01-01T00:00:00.000Z"));
+  EXPECT_FALSE(*accounts.UseRecoveryCode(user, "c1", "2026-01-01T00:00:00.000Z"));
+  EXPECT_FALSE(*accounts.UseRecoveryCode(user, "zz", "2026-01-01T00:00:00.000Z"));
+  ASSERT_TRUE(accounts.ReplaceRecoveryCodes(user, {}));
+  EXPECT_FALSE(*accounts.UseRecoveryCode(user, "c2", "2026-01-01T00:00:00.000Z"));
+}
+
+TEST_P(StoreContract, TokensAreFoundByHashAndRevoked) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  const auto user = AddTestUser(accounts, "k@b.tw");
+  TokenRecord token;
+  token.user_id = user;
+  token.name = "ci";
+  token.token_hash = "th";
+  token.scopes = "read sboms:write";
+  token.created_at = "2026-01-01T00:00:00.000Z";
+  token.expires_at = "2027-01-01T00:00:00.000Z";
+  auto id = accounts.InsertToken(token);
+  ASSERT_TRUE(id);
+  auto found = accounts.FindTokenAndUser("th");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->first.scopes, "read sboms:write");
+  EXPECT_EQ((*found)->second.email, "k@b.tw");
+  EXPECT_FALSE(*accounts.RevokeToken(user + 1, *id, "2026-02-01T00:00:00.000Z"));
+  EXPECT_TRUE(*accounts.RevokeToken(user, *id, "2026-02-01T00:00:00.000Z"));
+  EXPECT_TRUE((*accounts.FindTokenAndUser("th"))->first.revoked_at.has_value());
+}
+
+TEST_P(StoreContract, PasswordHistoryIsNewestFirst) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  const auto user = AddTestUser(accounts, "p@b.tw");
+  for (const char* hash : {"h1", "h2", "h3"}) {
+    ASSERT_TRUE(accounts.AddPasswordHistory(user, hash, "2026-01-01T00:00:00.000Z"));
+  }
+  auto history = accounts.PasswordHistory(user, 2);
+  ASSERT_TRUE(history);
+  EXPECT_EQ(*history, (std::vector<std::string>{"h3", "h2"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),

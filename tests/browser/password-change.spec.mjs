@@ -171,7 +171,7 @@ test(
       assert.match(await fieldError(page, 'new'), /帳號名稱/);
     }
     await submitPasswords(page, password, password);
-    assert.equal(await fieldError(page, 'new'), '新密碼不可與目前密碼相同。');
+    assert.equal(await fieldError(page, 'new'), '新密碼不可與目前或最近使用過的密碼相同。');
     await page.screenshot({ path: '/tmp/sg-password-errors.png', fullPage: true });
 
     // The same in English.

@@ -13,6 +13,15 @@ export const password = process.env.SG_PASSWORD;
 /** True when the harness did not say which server and account to use: the tests skip. */
 export const missingEnv = !baseUrl || !email || !password;
 
+/**
+ * A fresh account that must enrol in MFA at its first sign-in (profile `tw-high`), for
+ * mfa.spec.mjs; the test enrols it, so each run needs a new account (or an MFA reset).
+ */
+export const mfaEmail = process.env.SG_MFA_EMAIL;
+export const mfaPassword = process.env.SG_MFA_PASSWORD;
+/** The tw-high server for mfa.spec.mjs (SG_MFA_BASE_URL), or the common one. */
+export const mfaBaseUrl = process.env.SG_MFA_BASE_URL ?? baseUrl;
+
 /** Starts headless Chromium (SG_CHROMIUM, default /usr/bin/chromium). */
 export function launchChromium() {
   return playwright.chromium.launch({

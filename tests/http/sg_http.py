@@ -105,10 +105,15 @@ def new_database(backend: str, tmp_root: Path) -> Database:
     return Database(backend, url, drop_schema)
 
 
+# The servers' and commands' keys (PostgreSQL databases have no folder of their own to keep
+# them beside); one folder per test run, named after the database inside.
+KEY_DIR = Path(tempfile.gettempdir()) / f"sg-test-keys-{os.getpid()}"
+
+
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [binary(), *args], input=stdin, capture_output=True, text=True, timeout=60
-    )
+        [binary(), *args], input=stdin, capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, SG_KEY_DIR=str(KEY_DIR)))
 
 
 def migrate(url: str) -> None:
@@ -135,12 +140,15 @@ class Server:
     """`supplyguard serve` on a free port; `lines` holds what it printed before listening."""
 
     def __init__(self, db_url: str, log_dir: Path, extra: Iterable[str] = ()) -> None:
-        env = dict(os.environ, SG_QUIET="1")
+        env = dict(os.environ, SG_QUIET="1", SG_KEY_DIR=str(KEY_DIR))
         self.stderr_path = log_dir / f"serve-{uuid.uuid4().hex[:8]}.stderr"
         self._stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
             [binary(), "serve", "--db", db_url, "--listen", "127.0.0.1:0",
-             "--password-profile", "asvs", *extra],
+             *([] if "--password-profile" in extra else ["--password-profile", "asvs"]),
+             # All tests sign in from 127.0.0.1: the per-address throttle has its own test.
+             *([] if "--sign-in-ip-limit" in extra else ["--sign-in-ip-limit", "1000000"]),
+             *extra],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             env=env,

@@ -5,13 +5,26 @@
  */
 import type {
   ApiRecord,
+  ApiToken,
+  AuditEntry,
+  AuditQuery,
+  AuditVerifyAnswer,
   CollectionName,
   ConcentrationAnswer,
   HistoryEntry,
   ImportAnswer,
   ImportKind,
+  InvitationInfo,
+  InvitationLink,
+  InviteAnswer,
   ListAnswer,
+  ManagedUser,
+  MySession,
+  NewApiToken,
+  NewUser,
+  SecondFactor,
   SessionAnswer,
+  TotpEnrolment,
 } from './types';
 
 const apiRoot = '/api/v1';
@@ -33,18 +46,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: Record<string, string[]>;
+  /** From a 429's `Retry-After`: how many seconds to wait, or null when the server did not say. */
+  readonly retryAfterSeconds: number | null;
 
   constructor(
     status: number,
     code: string,
     message: string,
     fields: Record<string, string[]> = {},
+    retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -52,10 +69,13 @@ export type QueryValue = string | number | boolean | null | undefined;
 export type Query = Record<string, QueryValue>;
 
 let csrfToken: string | null = null;
-let unauthenticatedHandler: (() => void) | null = null;
+let unauthenticatedHandler: ((error: ApiError) => void) | null = null;
 
-/** Called when a request other than the session's own answers 401 (the session has ended). */
-export function onUnauthenticated(handler: () => void): void {
+/**
+ * Called when a request other than the session's own answers 401: the session has ended, or
+ * (code `mfaEnrollmentRequired`) it may only enrol in MFA.
+ */
+export function onUnauthenticated(handler: (error: ApiError) => void): void {
   unauthenticatedHandler = handler;
 }
 
@@ -81,10 +101,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function toApiError(status: number, body: unknown): ApiError {
+/** `Retry-After` as seconds: either a number of seconds or an HTTP date. */
+function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+function toApiError(
+  status: number,
+  body: unknown,
+  retryAfterSeconds: number | null = null,
+): ApiError {
   const fallback = codeByStatus[status] ?? (status >= 500 ? 'internal' : 'badRequest');
   const error = isObject(body) && isObject(body['error']) ? body['error'] : null;
-  if (!error) return new ApiError(status, fallback, `HTTP ${status}`);
+  if (!error) return new ApiError(status, fallback, `HTTP ${status}`, {}, retryAfterSeconds);
   const code = typeof error['code'] === 'string' ? error['code'] : fallback;
   const message = typeof error['message'] === 'string' ? error['message'] : '';
   const fields: Record<string, string[]> = {};
@@ -94,7 +128,7 @@ function toApiError(status: number, body: unknown): ApiError {
       else if (typeof codes === 'string') fields[name] = [codes];
     }
   }
-  return new ApiError(status, code, message, fields);
+  return new ApiError(status, code, message, fields, retryAfterSeconds);
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -136,15 +170,31 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (!response.ok && !isObject(parsed)) throw toApiError(response.status, parsed);
     return parsed as T;
   }
-  const error = toApiError(response.status, parsed);
-  if (response.status === 401 && !path.startsWith('/session')) unauthenticatedHandler?.();
+  const error = toApiError(
+    response.status,
+    parsed,
+    parseRetryAfter(response.headers.get('Retry-After')),
+  );
+  // The public invitation routes never have a session to lose.
+  if (response.status === 401 && !path.startsWith('/session') && !path.startsWith('/invitations/'))
+    unauthenticatedHandler?.(error);
   throw error;
 }
 
 // --- Session -------------------------------------------------------------------------------
 
-export async function signIn(email: string, password: string): Promise<SessionAnswer> {
-  const answer = await request<SessionAnswer>('POST', '/session', { json: { email, password } });
+/**
+ * Signs in. Without `second` an account with MFA answers 401 `mfaRequired`; the caller asks for
+ * a code and sends e-mail and password again with it.
+ */
+export async function signIn(
+  email: string,
+  password: string,
+  second?: SecondFactor,
+): Promise<SessionAnswer> {
+  const answer = await request<SessionAnswer>('POST', '/session', {
+    json: { email, password, ...second },
+  });
   csrfToken = answer.csrf_token;
   return answer;
 }
@@ -169,11 +219,126 @@ export async function signOut(): Promise<void> {
   }
 }
 
-/** Changes the signed-in user's password (204). A 422 names `current_password` or `new_password`. */
+/** Keeps the CSRF token of an answer that rotated the session (a new id, perhaps a new token). */
+function adoptCsrfToken(answer: unknown): void {
+  if (isObject(answer) && typeof answer['csrf_token'] === 'string') {
+    csrfToken = answer['csrf_token'];
+  }
+}
+
+/**
+ * Changes the signed-in user's password. A 422 names `current_password` or `new_password`. The
+ * server issues a new session id; an answer with the session body also brings its CSRF token.
+ */
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  await request<undefined>('POST', '/me/password', {
+  const answer = await request<unknown>('POST', '/me/password', {
     json: { current_password: currentPassword, new_password: newPassword },
   });
+  adoptCsrfToken(answer);
+}
+
+// --- My account: MFA, sessions, tokens ------------------------------------------------------
+
+/** Starts (or restarts) a TOTP enrolment; an active authenticator stays until confirmation. */
+export function startTotpEnrolment(): Promise<TotpEnrolment> {
+  return request('POST', '/me/mfa/totp');
+}
+
+/**
+ * Activates the pending enrolment with a first code; answers the ten recovery codes, shown once.
+ * The server rotates the session id, so read the session again (`restoreSession`) afterwards.
+ */
+export async function confirmTotpEnrolment(code: string): Promise<string[]> {
+  const answer = await request<{ recovery_codes: string[] }>('POST', '/me/mfa/totp/confirm', {
+    json: { code },
+  });
+  adoptCsrfToken(answer);
+  return answer.recovery_codes ?? [];
+}
+
+export async function listMySessions(): Promise<MySession[]> {
+  const answer = await request<{ items: MySession[] }>('GET', '/me/sessions');
+  return answer.items ?? [];
+}
+
+export async function endMySession(id: string): Promise<void> {
+  await request<undefined>('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
+}
+
+/** Ends every session of the caller except the current one. */
+export async function endMyOtherSessions(): Promise<void> {
+  await request<undefined>('DELETE', '/me/sessions');
+}
+
+export async function listTokens(): Promise<ApiToken[]> {
+  const answer = await request<{ items: ApiToken[] }>('GET', '/tokens');
+  return answer.items ?? [];
+}
+
+/** Creates a token; its secret (`sg_…`) is in this answer only. */
+export function createToken(token: NewApiToken): Promise<{ id: string; token: string }> {
+  return request('POST', '/tokens', { json: token });
+}
+
+export async function revokeToken(id: string): Promise<void> {
+  await request<undefined>('DELETE', `/tokens/${encodeURIComponent(id)}`);
+}
+
+// --- User administration (authority, tenant admins) -----------------------------------------
+
+export function listUsers(query: Query): Promise<ListAnswer<ManagedUser>> {
+  return request('GET', '/users', { query });
+}
+
+export function inviteUser(user: NewUser): Promise<InviteAnswer> {
+  return request('POST', '/users', { json: user });
+}
+
+export function updateUser(
+  id: string,
+  changes: { disabled?: boolean; role?: string; tenant_admin?: boolean; expires_at?: string },
+): Promise<ManagedUser> {
+  return request('PATCH', `/users/${encodeURIComponent(id)}`, { json: changes });
+}
+
+/** Removes the user's MFA; they enrol again at their next sign-in. */
+export async function resetUserMfa(id: string): Promise<void> {
+  await request<undefined>('POST', `/users/${encodeURIComponent(id)}/mfa/reset`);
+}
+
+/** A new set-password link for the user (a password reset). */
+export function newInvitationLink(id: string): Promise<InvitationLink> {
+  return request('POST', `/users/${encodeURIComponent(id)}/invitation`);
+}
+
+// --- Invitations (public: no session) ------------------------------------------------------
+
+export function getInvitation(token: string): Promise<InvitationInfo> {
+  return request('GET', `/invitations/${encodeURIComponent(token)}`);
+}
+
+/** Sets the invited user's password (204); a 422 carries the policy's codes in `password`. */
+export async function acceptInvitation(token: string, password: string): Promise<void> {
+  await request<undefined>('POST', `/invitations/${encodeURIComponent(token)}`, {
+    json: { password },
+  });
+}
+
+// --- Audit log ------------------------------------------------------------------------------
+
+export function listAuditLog(
+  query: AuditQuery & { page?: number; per_page?: number },
+): Promise<ListAnswer<AuditEntry>> {
+  return request('GET', '/audit-log', { query: { ...query } });
+}
+
+/** The download of the filtered entries (a plain link; the session cookie goes along). */
+export function auditLogExportUrl(format: 'jsonl' | 'csv', query: AuditQuery): string {
+  return buildUrl('/audit-log/export', { format, ...query });
+}
+
+export function verifyAuditLog(): Promise<AuditVerifyAnswer> {
+  return request('GET', '/audit-log/verify');
 }
 
 /** Forget the CSRF token after the server has ended the session. */
