@@ -154,18 +154,6 @@ std::string ContentTypeOf(const std::filesystem::path& path) {
   return "application/octet-stream";
 }
 
-std::string CsvCell(std::string_view value) {
-  const std::string neutral = text::NeutraliseForExport(value);
-  if (neutral.find_first_of(",\"\r\n") == std::string::npos) return neutral;
-  std::string quoted = "\"";
-  for (const char character : neutral) {
-    if (character == '"') quoted.push_back('"');
-    quoted.push_back(character);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
 json::value ReportToJson(const service::ImportReport& report) {
   json::array errors;
   for (const auto& error : report.errors) {
@@ -630,8 +618,8 @@ struct App::Impl {
             for (const auto& item : *items) {
               const auto& row = item.as_object();
               csv += fmt::format(
-                  "{},{},{},{},{},{},{},{}\r\n", CsvCell(row.at("vendor_tax_id").as_string()),
-                  CsvCell(row.at("vendor_name").as_string()), row.at("agencies").as_int64(),
+                  "{},{},{},{},{},{},{},{}\r\n", text::CsvCell(row.at("vendor_tax_id").as_string()),
+                  text::CsvCell(row.at("vendor_name").as_string()), row.at("agencies").as_int64(),
                   row.at("systems").as_int64(), row.at("core_systems").as_int64(),
                   row.at("amount").as_int64(), row.at("subcontract_agencies").as_int64(),
                   row.at("subcontract_systems").as_int64());

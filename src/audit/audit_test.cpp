@@ -22,7 +22,9 @@
 #include "audit/server_key.hpp"
 #include "audit/verify.hpp"
 #include "auth/crypto.hpp"
+#include "core/text.hpp"
 #include "storage/migrations.hpp"
+#include "storage/scratch_database.hpp"
 
 namespace sg::audit {
 namespace {
@@ -213,11 +215,11 @@ TEST(AuditRetention, TheCutIsThatManyCalendarMonthsBackAtLeastSix) {
 }
 
 TEST(AuditExport, CsvCellsAreNeutralisedAndQuoted) {
-  EXPECT_EQ(CsvCell("=1+1"), "'=1+1");
-  EXPECT_EQ(CsvCell("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvCell(R"({"a":"b"})"), R"("{""a"":""b""}")");
-  EXPECT_EQ(CsvCell("plain"), "plain");
+  EXPECT_EQ(text::CsvCell("=1+1"), "'=1+1");
+  EXPECT_EQ(text::CsvCell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(text::CsvCell("a,b"), "\"a,b\"");
+  EXPECT_EQ(text::CsvCell(R"({"a":"b"})"), R"("{""a"":""b""}")");
+  EXPECT_EQ(text::CsvCell("plain"), "plain");
 }
 
 TEST(AuditExport, AJsonLineKeepsEveryColumnAndTheExactChanges) {
@@ -252,25 +254,14 @@ TEST(AuditTime, TimestampsAreUtcWithMilliseconds) {
 class AuditChain : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      directory_ = std::filesystem::temp_directory_path() / ("sg-audit-chain-" + RandomSuffix());
-      std::filesystem::create_directories(directory_);
-      url_ = "sqlite:" + (directory_ / "sg.db").string();
-    } else {
-      const char* url = std::getenv("SG_TEST_POSTGRES_URL");
-      if (!url) GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
-      admin_url_ = url;
-      auto admin = storage::OpenDatabase(admin_url_, 1);
-      ASSERT_TRUE(admin) << admin.error().detail;
-      database_name_ = "sg_audit_chain_" + RandomSuffix();
-      auto lease = (*admin)->Acquire();
-      ASSERT_TRUE(lease);
-      auto created = (*lease)->ExecScript("CREATE DATABASE " + database_name_);
-      ASSERT_TRUE(created) << created.error().detail;
-      url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + database_name_;
-      directory_ = std::filesystem::temp_directory_path() / ("sg-audit-chain-" + RandomSuffix());
-      std::filesystem::create_directories(directory_);
+    if (GetParam() == "postgres" && !storage::ScratchDatabase::PostgresUrl()) {
+      GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
     }
+    auto scratch = storage::ScratchDatabase::Create(GetParam(), "sg_audit_chain");
+    ASSERT_TRUE(scratch) << scratch.error().detail;
+    scratch_ = std::move(*scratch);
+    url_ = scratch_->url();
+    directory_ = scratch_->directory();
     auto opened = storage::OpenDatabase(url_, 8);
     ASSERT_TRUE(opened) << opened.error().detail;
     database_ = std::move(*opened);
@@ -286,14 +277,7 @@ class AuditChain : public ::testing::TestWithParam<std::string> {
     store_.reset();
     lease_.reset();
     database_.reset();
-    if (!directory_.empty()) std::filesystem::remove_all(directory_);
-    if (!database_name_.empty()) {
-      auto admin = storage::OpenDatabase(admin_url_, 1);
-      if (admin) {
-        auto lease = (*admin)->Acquire();
-        if (lease) (void)(*lease)->ExecScript("DROP DATABASE IF EXISTS " + database_name_);
-      }
-    }
+    scratch_.reset();
   }
 
   bool Postgres() const { return GetParam() == "postgres"; }
@@ -346,14 +330,13 @@ class AuditChain : public ::testing::TestWithParam<std::string> {
     return anchor && *anchor ? **anchor : storage::AuditAnchor{};
   }
 
+  std::unique_ptr<storage::ScratchDatabase> scratch_;  // outlives the database's connections
   std::unique_ptr<storage::Database> database_;
   std::optional<storage::ConnectionLease> lease_;
   std::optional<AuditStore> store_;
   ServerKey key_ = ServerKey::Generate();
   std::string url_;
   std::filesystem::path directory_;
-  std::string admin_url_;
-  std::string database_name_;
 };
 
 TEST_P(AuditChain, AnEmptyLogIsIntact) {

@@ -36,18 +36,6 @@ std::string JsonLine(const storage::AuditEntry& entry) {
   return text;
 }
 
-std::string CsvCell(std::string_view value) {
-  const std::string neutral = text::NeutraliseForExport(value);
-  if (neutral.find_first_of(",\"\r\n") == std::string::npos) return neutral;
-  std::string quoted = "\"";
-  for (const char character : neutral) {
-    if (character == '"') quoted.push_back('"');
-    quoted.push_back(character);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
 std::string CsvHeader() {
   return "seq,at,actor_id,actor_email,role,tenant,action,object_type,object_id,changes,source_ip,"
          "request_id,outcome,prev_hash,hash\r\n";
@@ -55,12 +43,13 @@ std::string CsvHeader() {
 
 std::string CsvRow(const storage::AuditEntry& entry) {
   return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", entry.seq,
-                     CsvCell(entry.at), entry.actor_id ? std::to_string(*entry.actor_id) : "",
-                     CsvCell(entry.actor_email), CsvCell(entry.role), CsvCell(entry.tenant),
-                     CsvCell(entry.action), CsvCell(entry.object_type), CsvCell(entry.object_id),
-                     CsvCell(entry.changes_json), CsvCell(entry.source_ip),
-                     CsvCell(entry.request_id), CsvCell(entry.outcome), CsvCell(entry.prev_hash),
-                     CsvCell(entry.hash));
+                     text::CsvCell(entry.at), entry.actor_id ? std::to_string(*entry.actor_id) : "",
+                     text::CsvCell(entry.actor_email), text::CsvCell(entry.role),
+                     text::CsvCell(entry.tenant), text::CsvCell(entry.action),
+                     text::CsvCell(entry.object_type), text::CsvCell(entry.object_id),
+                     text::CsvCell(entry.changes_json), text::CsvCell(entry.source_ip),
+                     text::CsvCell(entry.request_id), text::CsvCell(entry.outcome),
+                     text::CsvCell(entry.prev_hash), text::CsvCell(entry.hash));
 }
 
 Result<std::int64_t> ExportEntries(storage::AuditStore& store, storage::AuditQuery query,

@@ -22,8 +22,6 @@ std::string JsonLine(const storage::AuditEntry& entry);
 /// not for checking hashes: use JSON lines for that.
 std::string CsvHeader();
 std::string CsvRow(const storage::AuditEntry& entry);
-/// A CSV cell: neutralised (text::NeutraliseForExport), then quoted when it holds , " CR or LF.
-std::string CsvCell(std::string_view value);
 
 /// Writes the entries matching `query`'s filters (all of them, oldest first; its paging and order
 /// are ignored) to `sink` in `format`, a few hundred at a time. Returns how many were written.

@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <charconv>
 #include <cstdint>
 
 namespace sg::text {
@@ -101,6 +102,25 @@ std::string NeutraliseForExport(std::string_view value) {
   std::string neutral = "'";
   neutral.append(value);
   return neutral;
+}
+
+std::string CsvCell(std::string_view value) {
+  const std::string neutral = NeutraliseForExport(value);
+  if (neutral.find_first_of(",\"\r\n") == std::string::npos) return neutral;
+  std::string quoted = "\"";
+  for (const char character : neutral) {
+    if (character == '"') quoted.push_back('"');
+    quoted.push_back(character);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+std::optional<std::int64_t> ParsePositiveId(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 std::size_t CodePointCount(std::string_view utf8) {

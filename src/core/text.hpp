@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,13 @@ bool LooksLikeFormula(std::string_view value);
 
 /// The cell as it must be written into a CSV/XLSX export: formula-like text gets a leading '.
 std::string NeutraliseForExport(std::string_view value);
+
+/// One CSV field of an export (RFC 4180): neutralised like NeutraliseForExport, and quoted when
+/// it holds a comma, a quote or a line break.
+std::string CsvCell(std::string_view value);
+
+/// A record id as it appears in a path: a positive decimal integer, nothing else.
+std::optional<std::int64_t> ParsePositiveId(std::string_view text);
 
 /// Number of Unicode code points in valid UTF-8.
 std::size_t CodePointCount(std::string_view utf8);

@@ -39,16 +39,6 @@ bool LooksLikeEmail(std::string_view email) {
          email.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  for (const char character : text) {
-    if (character < '0' || character > '9') return std::nullopt;
-    value = value * 10 + (character - '0');
-  }
-  return value;
-}
-
 std::optional<std::string> PasswordExpiresAt(const UserRecord& user, const SecurityPolicy& policy) {
   if (!policy.password.max_age || user.password_changed_at.empty()) return std::nullopt;
   const auto changed = ParseTimestamp(user.password_changed_at);
@@ -137,11 +127,6 @@ bool Administers(const Caller& caller, const UserRecord& user) {
   if (caller.agency_id) return user.agency_id == caller.agency_id;
   if (caller.vendor_id) return user.vendor_id == caller.vendor_id;
   return false;
-}
-
-bool IsAdministrator(const Caller& caller) {
-  return caller.role == domain::Role::kAuthority ||
-         (caller.tenant_admin && (caller.agency_id || caller.vendor_id));
 }
 
 /// The roles a caller may give: the authority any; an agency's admin its agency's roles; a
@@ -309,6 +294,52 @@ void AccountService::NoteIpFailure(const std::string& ip) {
   if (ip_failures_.size() > 100000) ip_failures_.clear();
 }
 
+namespace {
+
+/// Opens a new session for `user` (a new id on every privilege change).
+Result<SignedIn> OpenSession(AccountStore& accounts, const UserRecord& user,
+                             const SecurityPolicy& policy, Clock_::time_point now,
+                             const Caller& caller, std::string_view user_agent,
+                             bool enrolment_only) {
+  SignedIn signed_in;
+  signed_in.token = auth::RandomToken(32);
+  storage::SessionRecord session;
+  session.token_hash = auth::Sha256Hex(signed_in.token);
+  session.user_id = user.id;
+  session.csrf_token = auth::RandomToken(32);
+  session.created_at = FormatTimestamp(now);
+  session.last_seen_at = session.created_at;
+  session.public_id = auth::RandomToken(12);
+  session.source_ip = caller.source_ip;
+  session.user_agent = std::string(user_agent.substr(0, 300));
+  session.enrolment_only = enrolment_only;
+  if (auto inserted = accounts.InsertSession(session); !inserted) {
+    return std::unexpected(inserted.error());
+  }
+  signed_in.view = ViewOf(user, policy, now, caller.source_ip, caller.request_id);
+  signed_in.view.csrf_token = session.csrf_token;
+  signed_in.view.session_hash = session.token_hash;
+  signed_in.view.session_id = session.public_id;
+  signed_in.view.enrolment_only = enrolment_only;
+  return signed_in;
+}
+
+/// Whether `password` is the user's current one or one of the policy's history before it
+/// (history_depth counts the current password: it and the depth − 1 before it are refused).
+Result<bool> PasswordReused(AccountStore& accounts, const UserRecord& user,
+                            const auth::PasswordPolicy& policy, std::string_view password) {
+  if (auth::VerifyPassword(user.password_hash, password)) return true;
+  if (policy.history_depth <= 1) return false;
+  auto history = accounts.PasswordHistory(user.id, policy.history_depth - 1);
+  if (!history) return std::unexpected(history.error());
+  for (const std::string& old : *history) {
+    if (auth::VerifyPassword(old, password)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
   const std::string email = NormaliseEmail(request.email);
   Caller attempt;
@@ -403,33 +434,25 @@ Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
     if (!code_ok) return fail(user, "wrongCode", true);
   }
 
-  SignedIn signed_in;
-  signed_in.token = auth::RandomToken(32);
-  storage::SessionRecord session;
-  session.token_hash = auth::Sha256Hex(signed_in.token);
-  session.user_id = user.id;
-  session.csrf_token = auth::RandomToken(32);
-  session.created_at = now_text;
-  session.last_seen_at = now_text;
-  session.public_id = auth::RandomToken(12);
-  session.source_ip = request.source_ip;
-  session.user_agent = request.user_agent.substr(0, 300);
-  session.enrolment_only = policy_.password.mfa_required && !has_mfa;
-  signed_in.view = ViewOf(user, policy_, now, request.source_ip, request.request_id);
-  auto stored = storage::InTransaction(**connection, [&]() -> Result<void> {
-    if (auto inserted = accounts.InsertSession(session); !inserted) return inserted;
-    if (auto noted = accounts.RecordSignIn(user.id, now_text); !noted) return noted;
-    return Record(
-        audit_, **connection, signed_in.view.caller,
-        {"session.sign_in", "session", session.public_id,
-         json::object{{"mfa", has_mfa ? (request.totp ? "totp" : "recovery_code") : "none"},
-                      {"enrolment_only", session.enrolment_only}}});
+  Caller caller = CallerOf(user);
+  caller.source_ip = request.source_ip;
+  caller.request_id = request.request_id;
+  const bool enrolment_only = policy_.password.mfa_required && !has_mfa;
+  return storage::InTransaction(**connection, [&]() -> Result<SignedIn> {
+    auto opened =
+        OpenSession(accounts, user, policy_, now, caller, request.user_agent, enrolment_only);
+    if (!opened) return opened;
+    if (auto noted = accounts.RecordSignIn(user.id, now_text); !noted) {
+      return std::unexpected(noted.error());
+    }
+    auto recorded =
+        Record(audit_, **connection, caller,
+               {"session.sign_in", "session", opened->view.session_id,
+                json::object{{"mfa", has_mfa ? (request.totp ? "totp" : "recovery_code") : "none"},
+                             {"enrolment_only", enrolment_only}}});
+    if (!recorded) return std::unexpected(recorded.error());
+    return opened;
   });
-  if (!stored) return std::unexpected(stored.error());
-  signed_in.view.csrf_token = session.csrf_token;
-  signed_in.view.session_hash = session.token_hash;
-  signed_in.view.enrolment_only = session.enrolment_only;
-  return signed_in;
 }
 
 Result<SessionView> AccountService::Authenticate(std::string_view token, std::string_view source_ip,
@@ -468,6 +491,7 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
   SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
   view.csrf_token = session.csrf_token;
   view.session_hash = hash;
+  view.session_id = session.public_id;
   view.enrolment_only = session.enrolment_only;
   return view;
 }
@@ -509,43 +533,12 @@ Result<void> AccountService::SignOut(const SessionView& session) {
     if (auto deleted = AccountStore(**connection).DeleteSession(session.session_hash); !deleted) {
       return deleted;
     }
-    return Record(audit_, **connection, session.caller, {"session.sign_out", "session", "", {}});
+    return Record(audit_, **connection, session.caller, {"session.sign_out", "session", session.session_id, {}});
   });
 }
 
 // ------------------------------------------------------------------------------------------------
 // Password, sessions, MFA of the caller
-
-namespace {
-
-/// Opens a new session for `user` (a new id on every privilege change).
-Result<SignedIn> OpenSession(AccountStore& accounts, const UserRecord& user,
-                             const SecurityPolicy& policy, Clock_::time_point now,
-                             const Caller& caller, std::string_view user_agent,
-                             bool enrolment_only) {
-  SignedIn signed_in;
-  signed_in.token = auth::RandomToken(32);
-  storage::SessionRecord session;
-  session.token_hash = auth::Sha256Hex(signed_in.token);
-  session.user_id = user.id;
-  session.csrf_token = auth::RandomToken(32);
-  session.created_at = FormatTimestamp(now);
-  session.last_seen_at = session.created_at;
-  session.public_id = auth::RandomToken(12);
-  session.source_ip = caller.source_ip;
-  session.user_agent = std::string(user_agent.substr(0, 300));
-  session.enrolment_only = enrolment_only;
-  if (auto inserted = accounts.InsertSession(session); !inserted) {
-    return std::unexpected(inserted.error());
-  }
-  signed_in.view = ViewOf(user, policy, now, caller.source_ip, caller.request_id);
-  signed_in.view.csrf_token = session.csrf_token;
-  signed_in.view.session_hash = session.token_hash;
-  signed_in.view.enrolment_only = enrolment_only;
-  return signed_in;
-}
-
-}  // namespace
 
 Result<SignedIn> AccountService::ChangePassword(const SessionView& session,
                                                 std::string_view current_password,
@@ -565,15 +558,9 @@ Result<SignedIn> AccountService::ChangePassword(const SessionView& session,
   }
   auto codes = auth::CheckPassword(policy_.password, new_password, (*user)->email, breached_);
   if (codes.empty()) {
-    bool reused = auth::VerifyPassword((*user)->password_hash, new_password);
-    // history_depth counts the current password: it and the depth − 1 before it are refused.
-    if (!reused && policy_.password.history_depth > 1) {
-      auto history = accounts.PasswordHistory((*user)->id, policy_.password.history_depth - 1);
-      if (!history) return std::unexpected(history.error());
-      for (const std::string& old : *history)
-        reused = reused || auth::VerifyPassword(old, new_password);
-    }
-    if (reused) codes.push_back("reused");
+    auto reused = PasswordReused(accounts, **user, policy_.password, new_password);
+    if (!reused) return std::unexpected(reused.error());
+    if (*reused) codes.push_back("reused");
   }
   if (!codes.empty()) {
     return Fail(
@@ -827,7 +814,7 @@ Result<Invitation> AccountService::InviteUser(const Caller& caller, const NewAcc
 Result<json::object> AccountService::UpdateUser(const Caller& caller, std::string_view id_text,
                                                 const json::object& patch) {
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators change users."));
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -921,7 +908,7 @@ Result<json::object> AccountService::UpdateUser(const Caller& caller, std::strin
 
 Result<Invitation> AccountService::NewInvitation(const Caller& caller, std::string_view id_text) {
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -954,7 +941,7 @@ Result<Invitation> AccountService::NewInvitation(const Caller& caller, std::stri
 
 Result<void> AccountService::ResetMfa(const Caller& caller, std::string_view id_text) {
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -1016,15 +1003,9 @@ Result<void> AccountService::AcceptInvitation(std::string_view token, std::strin
   }
   auto codes = auth::CheckPassword(policy_.password, password, (*user)->email, breached_);
   if (codes.empty() && (*user)->password_set) {
-    bool reused = auth::VerifyPassword((*user)->password_hash, password);
-    // history_depth counts the current password: it and the depth − 1 before it are refused.
-    if (!reused && policy_.password.history_depth > 1) {
-      auto history = accounts.PasswordHistory((*user)->id, policy_.password.history_depth - 1);
-      if (!history) return std::unexpected(history.error());
-      for (const std::string& old : *history)
-        reused = reused || auth::VerifyPassword(old, password);
-    }
-    if (reused) codes.push_back("reused");
+    auto reused = PasswordReused(accounts, **user, policy_.password, password);
+    if (!reused) return std::unexpected(reused.error());
+    if (*reused) codes.push_back("reused");
   }
   if (!codes.empty()) {
     return Fail(Error::Validation({{"password", codes}}, "The password does not meet the policy."));
@@ -1141,7 +1122,7 @@ Result<NewToken> AccountService::CreateToken(const Caller& caller, std::string_v
 }
 
 Result<void> AccountService::RevokeToken(const Caller& caller, std::string_view id_text) {
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such token."));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());

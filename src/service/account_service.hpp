@@ -49,6 +49,7 @@ struct SessionView {
   std::string csrf_token;
   boost::json::object user;
   std::string session_hash;                        // empty for a token
+  std::string session_id;                          // the public id (session list, audit log)
   bool enrolment_only = false;                     // may only enrol MFA
   bool must_change_password = false;               // may only change the password
   std::optional<std::vector<std::string>> scopes;  // set when authenticated by a token

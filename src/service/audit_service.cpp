@@ -13,11 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-bool IsAdministrator(const Caller& caller) {
-  return caller.role == domain::Role::kAuthority ||
-         (caller.tenant_admin && (caller.agency_id || caller.vendor_id));
-}
-
 Result<storage::AuditQuery> QueryOf(const Caller& caller,
                                     const std::map<std::string, std::string>& filters) {
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators read the log."));

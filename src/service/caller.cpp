@@ -12,6 +12,11 @@ Caller Caller::CommandLine() {
   return caller;
 }
 
+bool IsAdministrator(const Caller& caller) {
+  return caller.role == domain::Role::kAuthority ||
+         (caller.tenant_admin && (caller.agency_id || caller.vendor_id));
+}
+
 std::string FormatTimestamp(std::chrono::system_clock::time_point time) {
   const auto millis = std::chrono::time_point_cast<std::chrono::milliseconds>(time);
   const auto days = std::chrono::floor<std::chrono::days>(millis);

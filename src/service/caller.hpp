@@ -47,6 +47,10 @@ std::string FormatTimestamp(std::chrono::system_clock::time_point time);
 /// Today's date in Taiwan (UTC+8), where the platform's users work.
 std::chrono::year_month_day TaiwanDate(std::chrono::system_clock::time_point time);
 
+/// The authority, or a tenant's administrator (a tenant_admin bound to an agency or a vendor):
+/// those who manage users and read the audit log.
+bool IsAdministrator(const Caller& caller);
+
 /// The rows `caller` may read, for the storage layer.
 storage::Scope ScopeOf(const Caller& caller, const Clock& clock);
 

@@ -25,13 +25,6 @@ constexpr std::size_t kReportedChanges = 1000;
 constexpr std::string_view kReadOnlyFields[] = {"id", "created_at", "updated_at",
                                                 "protection_level"};
 
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 Error NotFoundFor(const EntityDef& entity) {
   Error error = Error::NotFound(fmt::format("No such record in {}.", entity.table));
   return error;
@@ -234,7 +227,7 @@ Result<storage::ListPage> RegistryService::List(const Caller& caller, EntityKind
 Result<json::object> RegistryService::Get(const Caller& caller, EntityKind kind,
                                           std::string_view id_text) {
   const EntityDef& entity = registry::Definition(kind);
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -315,7 +308,7 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
 Result<json::object> RegistryService::Update(const Caller& caller, EntityKind kind,
                                              std::string_view id_text, const json::object& body) {
   const EntityDef& entity = registry::Definition(kind);
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
   FieldErrors body_errors;
   auto values = std::optional<json::object>(ParseBody(entity, body, body_errors));
@@ -373,7 +366,7 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
 Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
                                      std::string_view id_text) {
   const EntityDef& entity = registry::Definition(kind);
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -403,7 +396,7 @@ Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
 Result<json::array> RegistryService::History(const Caller& caller, EntityKind kind,
                                              std::string_view id_text) {
   const EntityDef& entity = registry::Definition(kind);
-  const auto id = ParseId(id_text);
+  const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());

@@ -8,19 +8,14 @@
 
 #include <atomic>
 #include <filesystem>
-#include <random>
 #include <set>
 #include <thread>
 
 #include "storage/migrations.hpp"
+#include "storage/scratch_database.hpp"
 
 namespace sg::storage {
 namespace {
-
-std::string RandomSuffix() {
-  std::random_device device;
-  return fmt::format("{:08x}", device());
-}
 
 /// Stands in for audit::EntryHash: distinct per seq and dependent on the previous hash.
 std::string TestHash(const AuditEntry& entry) {
@@ -46,28 +41,15 @@ AuditEntry MakeEntry(std::string action, std::string at = "2026-03-01T08:00:00.0
 class AuditStoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      directory_ = std::filesystem::temp_directory_path() / ("sg-audit-store-" + RandomSuffix());
-      std::filesystem::create_directories(directory_);
-      auto opened = OpenDatabase("sqlite:" + (directory_ / "sg.db").string(), 8);
-      ASSERT_TRUE(opened) << opened.error().detail;
-      database_ = std::move(*opened);
-    } else {
-      const char* url = std::getenv("SG_TEST_POSTGRES_URL");
-      if (!url) GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
-      admin_url_ = url;
-      auto admin = OpenDatabase(admin_url_, 1);
-      ASSERT_TRUE(admin) << admin.error().detail;
-      database_name_ = "sg_audit_store_" + RandomSuffix();
-      auto lease = (*admin)->Acquire();
-      ASSERT_TRUE(lease);
-      auto created = (*lease)->ExecScript("CREATE DATABASE " + database_name_);
-      ASSERT_TRUE(created) << created.error().detail;
-      const std::string own_url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + database_name_;
-      auto opened = OpenDatabase(own_url, 8);
-      ASSERT_TRUE(opened) << opened.error().detail;
-      database_ = std::move(*opened);
+    if (GetParam() == "postgres" && !ScratchDatabase::PostgresUrl()) {
+      GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
     }
+    auto scratch = ScratchDatabase::Create(GetParam(), "sg_audit_store");
+    ASSERT_TRUE(scratch) << scratch.error().detail;
+    scratch_ = std::move(*scratch);
+    auto opened = OpenDatabase(scratch_->url(), 8);
+    ASSERT_TRUE(opened) << opened.error().detail;
+    database_ = std::move(*opened);
     auto lease = database_->Acquire();
     ASSERT_TRUE(lease);
     auto applied = Migrate(**lease);
@@ -77,14 +59,7 @@ class AuditStoreContract : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     database_.reset();
-    if (!directory_.empty()) std::filesystem::remove_all(directory_);
-    if (!database_name_.empty()) {
-      auto admin = OpenDatabase(admin_url_, 1);
-      if (admin) {
-        auto lease = (*admin)->Acquire();
-        if (lease) (void)(*lease)->ExecScript("DROP DATABASE IF EXISTS " + database_name_);
-      }
-    }
+    scratch_.reset();
   }
 
   bool Postgres() const { return GetParam() == "postgres"; }
@@ -95,10 +70,8 @@ class AuditStoreContract : public ::testing::TestWithParam<std::string> {
     return seqs;
   }
 
+  std::unique_ptr<ScratchDatabase> scratch_;
   std::unique_ptr<Database> database_;
-  std::filesystem::path directory_;
-  std::string admin_url_;
-  std::string database_name_;
 };
 
 TEST_P(AuditStoreContract, MigrationsIncludeThePlaceholderAndTheAuditLog) {

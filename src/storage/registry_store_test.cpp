@@ -8,10 +8,10 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
-#include <random>
 
 #include "storage/account_store.hpp"
 #include "storage/migrations.hpp"
+#include "storage/scratch_database.hpp"
 
 namespace sg::storage {
 namespace {
@@ -20,37 +20,19 @@ namespace json = boost::json;
 using registry::Definition;
 using registry::EntityKind;
 
-std::string RandomSuffix() {
-  std::random_device device;
-  return fmt::format("{:08x}", device());
-}
-
 /// Opens a fresh, migrated database of the given back-end.
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      directory_ = std::filesystem::temp_directory_path() / ("sg-store-" + RandomSuffix());
-      std::filesystem::create_directories(directory_);
-      auto opened = OpenDatabase("sqlite:" + (directory_ / "sg.db").string(), 4);
-      ASSERT_TRUE(opened) << opened.error().detail;
-      database_ = std::move(*opened);
-    } else {
-      const char* url = std::getenv("SG_TEST_POSTGRES_URL");
-      if (!url) GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
-      admin_url_ = url;
-      auto admin = OpenDatabase(admin_url_, 1);
-      ASSERT_TRUE(admin) << admin.error().detail;
-      database_name_ = "sg_store_" + RandomSuffix();
-      auto lease = (*admin)->Acquire();
-      ASSERT_TRUE(lease);
-      auto created = (*lease)->ExecScript("CREATE DATABASE " + database_name_);
-      ASSERT_TRUE(created) << created.error().detail;
-      const std::string own_url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + database_name_;
-      auto opened = OpenDatabase(own_url, 4);
-      ASSERT_TRUE(opened) << opened.error().detail;
-      database_ = std::move(*opened);
+    if (GetParam() == "postgres" && !ScratchDatabase::PostgresUrl()) {
+      GTEST_SKIP() << "SG_TEST_POSTGRES_URL is not set";
     }
+    auto scratch = ScratchDatabase::Create(GetParam(), "sg_store");
+    ASSERT_TRUE(scratch) << scratch.error().detail;
+    scratch_ = std::move(*scratch);
+    auto opened = OpenDatabase(scratch_->url(), 4);
+    ASSERT_TRUE(opened) << opened.error().detail;
+    database_ = std::move(*opened);
     auto lease = database_->Acquire();
     ASSERT_TRUE(lease);
     auto applied = Migrate(**lease);
@@ -60,14 +42,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     database_.reset();
-    if (!directory_.empty()) std::filesystem::remove_all(directory_);
-    if (!database_name_.empty()) {
-      auto admin = OpenDatabase(admin_url_, 1);
-      if (admin) {
-        auto lease = (*admin)->Acquire();
-        if (lease) (void)(*lease)->ExecScript("DROP DATABASE IF EXISTS " + database_name_);
-      }
-    }
+    scratch_.reset();
   }
 
   json::object Agency(std::string code, std::string name, std::optional<std::string> parent) {
@@ -147,10 +122,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     return keys;
   }
 
+  std::unique_ptr<ScratchDatabase> scratch_;
   std::unique_ptr<Database> database_;
-  std::filesystem::path directory_;
-  std::string admin_url_;
-  std::string database_name_;
   std::int64_t a1_ = 0, a2_ = 0, a3_ = 0, b1_ = 0, v_ = 0, w_ = 0, s_a2_ = 0, s_b1_ = 0, c1_ = 0,
                c2_ = 0;
 };
