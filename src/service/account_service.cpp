@@ -533,7 +533,8 @@ Result<void> AccountService::SignOut(const SessionView& session) {
     if (auto deleted = AccountStore(**connection).DeleteSession(session.session_hash); !deleted) {
       return deleted;
     }
-    return Record(audit_, **connection, session.caller, {"session.sign_out", "session", session.session_id, {}});
+    return Record(audit_, **connection, session.caller,
+                  {"session.sign_out", "session", session.session_id, {}});
   });
 }
 
