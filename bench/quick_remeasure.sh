@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Quick re-measure (SQLite, national scale): import times, single-request medians of 21, and
-# wrk at 64 and 512 connections for 10 s. Usage: bench/quick_remeasure.sh [REGISTRY_DIR]
+# Quick re-measure (national scale): import times, single-request medians of 21, and wrk at 64
+# and 512 connections for 10 s. Usage: bench/quick_remeasure.sh [REGISTRY_DIR]
 # (generate one first: /usr/bin/python3 bench/generate_registry.py --out /tmp/sg-bench/registry).
+# SQLite by default; SG_BENCH_DB=postgresql://… measures an existing, empty PostgreSQL database.
 set -euo pipefail
 B=/work/main/build-release/src/cli/supplyguard
 R=${1:-/tmp/sg-bench/registry}  # a registry written by bench/generate_registry.py
-D=$(mktemp -d); DB="sqlite:$D/sg.db"
+D=$(mktemp -d); DB=${SG_BENCH_DB:-"sqlite:$D/sg.db"}
 $B migrate --db "$DB" >/dev/null
 for k in agencies vendors systems contracts; do
   s=$(date +%s.%N); $B import $k $R/$k.csv --db "$DB" | tail -1; e=$(date +%s.%N)
@@ -13,7 +14,7 @@ for k in agencies vendors systems contracts; do
 done
 echo 'Bench-Passphrase-2026' | $B user add --db "$DB" --email quick@test.gov.tw --role authority --password-stdin >/dev/null
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-SG_QUIET=1 $B serve --db "$DB" --listen 127.0.0.1:0 > $D/serve.log 2>&1 & PID=$!
+SG_QUIET=1 $B serve --db "$DB" --password-profile asvs --listen 127.0.0.1:0 > $D/serve.log 2>&1 & PID=$!
 for _ in $(seq 1 100); do grep -qs "listening on" $D/serve.log && break; sleep 0.1; done
 URL=$(grep -oE "http://127.0.0.1:[0-9]+" $D/serve.log | head -1)
 COOKIE=$(curl -s -i -X POST $URL/api/v1/session -d '{"email":"quick@test.gov.tw","password":"Bench-Passphrase-2026"}' | grep -i set-cookie | sed -E 's/.*(sg_session=[^;]+).*/\1/')

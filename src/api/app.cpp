@@ -726,7 +726,8 @@ struct App::Impl {
   /// answer. The key holds everything the answer depends on: the registry generation and the
   /// caller's scope and date (CurrentReadVersion), the path and the decoded query parameters.
   Response CachedRead(const Route& route, Context& context) {
-    auto version = registry->CurrentReadVersion(context.session->caller);
+    auto version =
+        registry->CurrentReadVersion(context.session->caller, context.session->registry_generation);
     if (!version) return ErrorOf(version.error(), context.request);
     std::string key = version->scope_key;
     key += '\n';

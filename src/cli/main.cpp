@@ -25,6 +25,7 @@
 #include "http/server.hpp"
 #include "importer/table.hpp"
 #include "service/account_service.hpp"
+#include "service/assignment_service.hpp"
 #include "service/audit_trail.hpp"
 #include "service/registry_service.hpp"
 #include "service/secret_box.hpp"
@@ -316,6 +317,30 @@ int main(int argc, char** argv) {
   audit_prune->add_option("--key", audit_key, "The server's audit key file");
   audit_prune->add_option("--key-dir", key_dir, "Folder of the server's keys");
 
+  // Audit assignments scope what an auditor reads; the joint-audit engagements will create them.
+  auto* assignment = app.add_subcommand("audit-assignment", "Grant auditors read access");
+  assignment->require_subcommand(1);
+  service::AssignmentRequest assignment_request;
+  auto* assignment_add = assignment->add_subcommand(
+      "add", "Assign an auditor to a vendor (and optionally its sampled contracts)");
+  assignment_add->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  assignment_add->add_option("--auditor", assignment_request.auditor_email, "Auditor's e-mail")
+      ->required();
+  assignment_add->add_option("--vendor", assignment_request.vendor_tax_id, "Vendor tax id")
+      ->required();
+  assignment_add->add_option("--contract", assignment_request.contract_keys,
+                             "A sampled contract's identifier (repeatable; default: all of the "
+                             "vendor's contracts)");
+  assignment_add->add_option("--from", assignment_request.starts_on, "First day (default today)");
+  assignment_add->add_option("--until", assignment_request.ends_on,
+                             "Last day (default a year after the first)");
+  auto* assignment_list = assignment->add_subcommand("list", "List audit assignments");
+  assignment_list->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  std::int64_t assignment_id = 0;
+  auto* assignment_revoke = assignment->add_subcommand("revoke", "End an audit assignment");
+  assignment_revoke->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+  assignment_revoke->add_option("ID", assignment_id, "The assignment's id")->required();
+
   auto* import = app.add_subcommand("import", "Import agencies, vendors, systems or contracts");
   std::string import_kind;
   std::string import_file;
@@ -405,6 +430,27 @@ int main(int argc, char** argv) {
           "Invited {} ({}). The link to set a password, valid until {}:\n{}/#/invitation/{}\n",
           text::AsciiLower(account.email), account.role, invited->expires_at, base_url,
           invited->token);
+      return 0;
+    }
+    if (*assignment) {
+      service::AssignmentService assignments(**database, clock, &audit_trail);
+      const service::Caller operator_caller = service::Caller::CommandLine();
+      if (*assignment_add) {
+        auto id = assignments.Add(operator_caller, assignment_request);
+        if (!id) return Report(id.error());
+        std::cout << "Added audit assignment " << *id << ".\n";
+        return 0;
+      }
+      if (*assignment_revoke) {
+        auto revoked = assignments.Revoke(operator_caller, assignment_id);
+        if (!revoked) return Report(revoked.error());
+        std::cout << "Revoked audit assignment " << assignment_id << ".\n";
+        return 0;
+      }
+      auto listed = assignments.List(operator_caller);
+      if (!listed) return Report(listed.error());
+      for (const boost::json::value& item : *listed)
+        std::cout << boost::json::serialize(item) << "\n";
       return 0;
     }
     if (*import) {

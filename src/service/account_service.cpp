@@ -493,6 +493,7 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
   view.session_hash = hash;
   view.session_id = session.public_id;
   view.enrolment_only = session.enrolment_only;
+  view.registry_generation = session.registry_generation;
   return view;
 }
 
@@ -523,6 +524,7 @@ Result<SessionView> AccountService::AuthenticateToken(std::string_view token,
   std::vector<std::string> scopes;
   for (const std::string& scope : text::SplitList(record.scopes, ' ')) scopes.push_back(scope);
   view.scopes = std::move(scopes);
+  view.registry_generation = record.registry_generation;
   return view;
 }
 

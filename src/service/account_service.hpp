@@ -53,6 +53,8 @@ struct SessionView {
   bool enrolment_only = false;                     // may only enrol MFA
   bool must_change_password = false;               // may only change the password
   std::optional<std::vector<std::string>> scopes;  // set when authenticated by a token
+  /// The registry generation read together with the session (see RegistryService::ReadVersion).
+  std::optional<std::int64_t> registry_generation;
 };
 
 struct SignedIn {

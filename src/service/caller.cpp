@@ -55,7 +55,8 @@ storage::Scope ScopeOf(const Caller& caller, const Clock& clock) {
       scope.tenant_id = caller.vendor_id.value_or(0);
       break;
     case domain::Role::kAuditor:
-      scope.kind = storage::Scope::Kind::kNothing;
+      scope.kind = caller.user_id ? storage::Scope::Kind::kAuditor : storage::Scope::Kind::kNothing;
+      scope.tenant_id = caller.user_id.value_or(0);
       break;
   }
   return scope;

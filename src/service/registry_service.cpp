@@ -682,6 +682,7 @@ Result<json::array> RegistryService::Concentration(const Caller& caller,
     case storage::Scope::Kind::kVendor:
       concentration_scope.kind = registry::ConcentrationScope::Kind::kVendor;
       break;
+    case storage::Scope::Kind::kAuditor:  // an audit assignment grants no registry aggregates
     case storage::Scope::Kind::kNothing:
       concentration_scope.kind = registry::ConcentrationScope::Kind::kNothing;
       break;
@@ -711,14 +712,19 @@ Result<void> RegistryService::RecordExport(const Caller& caller, std::string_vie
   });
 }
 
-Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(const Caller& caller) {
-  auto connection = database_.Acquire();
-  if (!connection) return std::unexpected(connection.error());
-  auto generation = RegistryStore(**connection).Generation();
-  if (!generation) return std::unexpected(generation.error());
-  const storage::Scope scope = ScopeOf(caller, clock_);
+Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(
+    const Caller& caller, std::optional<std::int64_t> known_generation) {
   ReadVersion version;
-  version.generation = *generation;
+  if (known_generation) {
+    version.generation = *known_generation;
+  } else {
+    auto connection = database_.Acquire();
+    if (!connection) return std::unexpected(connection.error());
+    auto generation = RegistryStore(**connection).Generation();
+    if (!generation) return std::unexpected(generation.error());
+    version.generation = *generation;
+  }
+  const storage::Scope scope = ScopeOf(caller, clock_);
   // Scopes that do not depend on the user alone (the authority's, an agency's, a vendor's) are
   // shared by every user with the same tenant; any other scope (auditors' assignments) is keyed
   // by the user, so a new kind of scope cannot share answers by accident.

@@ -74,7 +74,10 @@ class RegistryService {
     std::int64_t generation = 0;
     std::string scope_key;
   };
-  Result<ReadVersion> CurrentReadVersion(const Caller& caller);
+  /// `known_generation`: the generation already read in this request (with the session), which
+  /// saves a round trip; otherwise it is read here.
+  Result<ReadVersion> CurrentReadVersion(const Caller& caller,
+                                         std::optional<std::int64_t> known_generation = {});
 
   /// Records an export (a CSV download of a report) in the audit log.
   Result<void> RecordExport(const Caller& caller, std::string_view what,

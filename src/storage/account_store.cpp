@@ -146,6 +146,15 @@ TokenRecord TokenOf(const Row& row, std::size_t at = 0) {
   return token;
 }
 
+/// The registry generation as a last column of the authentication queries.
+constexpr std::string_view kGenerationColumn =
+    "(SELECT generation FROM registry_generation WHERE id = 1)";
+
+std::optional<std::int64_t> GenerationOf(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  return std::stoll(*cell);
+}
+
 Result<std::optional<UserRecord>> ReadUser(Result<QueryResult> rows) {
   if (!rows) return std::unexpected(rows.error());
   if (rows->rows.empty()) return std::optional<UserRecord>{};
@@ -326,15 +335,17 @@ Result<std::optional<std::pair<SessionRecord, UserRecord>>> AccountStore::FindSe
   using Found = std::optional<std::pair<SessionRecord, UserRecord>>;
   // One round trip per authenticated request: the session and its user together.
   auto rows = connection_.Query(
-      fmt::format("SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN "
-                  "agencies a ON a.id = u.agency_id LEFT JOIN vendors v ON v.id = u.vendor_id "
-                  "WHERE s.token_hash = $1",
-                  kUserColumns, kSessionColumns),
+      fmt::format("SELECT {}, {}, {} FROM sessions s JOIN users u ON u.id = s.user_id LEFT "
+                  "JOIN agencies a ON a.id = u.agency_id LEFT JOIN vendors v ON v.id = "
+                  "u.vendor_id WHERE s.token_hash = $1",
+                  kUserColumns, kSessionColumns, kGenerationColumn),
       {std::string(token_hash)});
   if (!rows) return std::unexpected(rows.error());
   if (rows->rows.empty()) return Found{};
   const Row& row = rows->rows.front();
-  return Found(std::pair{SessionOf(row, kUserColumnCount), UserOf(row)});
+  SessionRecord session = SessionOf(row, kUserColumnCount);
+  session.registry_generation = GenerationOf(row.back());
+  return Found(std::pair{std::move(session), UserOf(row)});
 }
 
 Result<std::vector<SessionRecord>> AccountStore::SessionsOf(std::int64_t user_id) {
@@ -408,15 +419,17 @@ Result<std::optional<std::pair<TokenRecord, UserRecord>>> AccountStore::FindToke
     std::string_view token_hash) {
   using Found = std::optional<std::pair<TokenRecord, UserRecord>>;
   auto rows = connection_.Query(
-      fmt::format("SELECT {}, {} FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN "
-                  "agencies a ON a.id = u.agency_id LEFT JOIN vendors v ON v.id = u.vendor_id "
-                  "WHERE t.token_hash = $1",
-                  kUserColumns, kTokenColumns),
+      fmt::format("SELECT {}, {}, {} FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT "
+                  "JOIN agencies a ON a.id = u.agency_id LEFT JOIN vendors v ON v.id = "
+                  "u.vendor_id WHERE t.token_hash = $1",
+                  kUserColumns, kTokenColumns, kGenerationColumn),
       {std::string(token_hash)});
   if (!rows) return std::unexpected(rows.error());
   if (rows->rows.empty()) return Found{};
   const Row& row = rows->rows.front();
-  return Found(std::pair{TokenOf(row, kUserColumnCount), UserOf(row)});
+  TokenRecord token = TokenOf(row, kUserColumnCount);
+  token.registry_generation = GenerationOf(row.back());
+  return Found(std::pair{std::move(token), UserOf(row)});
 }
 
 Result<std::vector<TokenRecord>> AccountStore::TokensOf(std::int64_t user_id) {

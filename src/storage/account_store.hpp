@@ -58,6 +58,9 @@ struct SessionRecord {
   std::string source_ip;
   std::string user_agent;
   bool enrolment_only = false;  // may only enrol MFA (profile tw-high, account without MFA)
+  /// The registry generation, read in the same statement by FindSessionAndUser so a cached read
+  /// needs no second round trip.
+  std::optional<std::int64_t> registry_generation;
 };
 
 /// A machine token; only the SHA-256 of its value is stored.
@@ -71,6 +74,8 @@ struct TokenRecord {
   std::string expires_at;
   std::optional<std::string> last_used_at;
   std::optional<std::string> revoked_at;
+  /// As SessionRecord::registry_generation, read by FindTokenAndUser.
+  std::optional<std::int64_t> registry_generation;
 };
 
 struct InvitationRecord {

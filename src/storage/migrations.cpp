@@ -171,6 +171,26 @@ INSERT INTO registry_generation (id, generation) VALUES (1, 0);
 )sql"},
     {4, "identity: MFA, lockout, password history, invitations, API tokens", kIdentitySchema},
     {5, "audit log", kAuditLogSchema, kAuditLogSqliteGuards, kAuditLogPostgresGuards},
+    {6, "audit assignments: what an auditor may read", R"sql(
+CREATE TABLE audit_assignments (
+  id {pk},
+  auditor_id BIGINT NOT NULL REFERENCES users(id),
+  vendor_id BIGINT NOT NULL REFERENCES vendors(id),
+  starts_on TEXT NOT NULL,
+  ends_on TEXT NOT NULL,
+  created_by BIGINT REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  CHECK (starts_on <= ends_on)
+);
+CREATE INDEX audit_assignments_auditor ON audit_assignments(auditor_id);
+
+CREATE TABLE audit_assignment_contracts (
+  assignment_id BIGINT NOT NULL REFERENCES audit_assignments(id),
+  contract_id BIGINT NOT NULL REFERENCES contracts(id),
+  PRIMARY KEY (assignment_id, contract_id)
+);
+)sql"},
 };
 
 constexpr std::string_view kCreateVersionTable =

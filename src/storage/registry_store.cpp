@@ -30,11 +30,41 @@ constexpr std::string_view kVendorContracts =
     "(SELECT c.id FROM contracts c WHERE c.deleted_at IS NULL AND (c.vendor_id = :tenant OR "
     "c.id IN (SELECT contract_id FROM contract_subcontractors WHERE vendor_id = :tenant)))";
 
+/// The contracts an auditor's current assignments name (or, for an assignment that names none,
+/// all of its vendor's contracts).
+constexpr std::string_view kAuditorContracts =
+    "(SELECT c.id FROM contracts c JOIN audit_assignments aa ON aa.auditor_id = :tenant AND "
+    "aa.revoked_at IS NULL AND aa.starts_on <= :today AND aa.ends_on >= :today WHERE "
+    "c.deleted_at IS NULL AND (c.id IN (SELECT ac.contract_id FROM audit_assignment_contracts ac "
+    "WHERE ac.assignment_id = aa.id) OR (c.vendor_id = aa.vendor_id AND NOT EXISTS (SELECT 1 FROM "
+    "audit_assignment_contracts ac WHERE ac.assignment_id = aa.id))))";
+
+/// What an auditor reads: the assigned vendors, the assigned contracts, the systems they cover
+/// and the agencies that own them.
+std::string AuditorFragment(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kAgency:
+      return fmt::format("e.id IN (SELECT agency_id FROM contracts WHERE id IN {})",
+                         kAuditorContracts);
+    case EntityKind::kVendor:
+      return "e.id IN (SELECT aa.vendor_id FROM audit_assignments aa WHERE aa.auditor_id = "
+             ":tenant AND aa.revoked_at IS NULL AND aa.starts_on <= :today AND aa.ends_on >= "
+             ":today)";
+    case EntityKind::kSystem:
+      return fmt::format("e.id IN (SELECT system_id FROM contract_systems WHERE contract_id IN {})",
+                         kAuditorContracts);
+    case EntityKind::kContract:
+      return fmt::format("e.id IN {}", kAuditorContracts);
+  }
+  return "1=0";
+}
+
 /// Scope predicates per entity, for agency and vendor tenants. `e` is the entity's alias.
 
 std::string ScopeFragment(EntityKind kind, Scope::Kind scope) {
   if (scope == Scope::Kind::kEverything) return "1=1";
   if (scope == Scope::Kind::kNothing) return "1=0";
+  if (scope == Scope::Kind::kAuditor) return AuditorFragment(kind);
   const bool agency = scope == Scope::Kind::kAgency;
   switch (kind) {
     case EntityKind::kAgency:

@@ -20,10 +20,11 @@ struct Scope {
     kEverything,  // the authority
     kAgency,      // an agency's users: their agency and the agencies under it
     kVendor,      // a vendor's users: their company, its contracts and the systems they cover
-    kNothing,     // auditors until audit assignments exist
+    kAuditor,     // an auditor: what their current audit assignments grant (assignment_store)
+    kNothing,     // a user bound to no tenant
   };
   Kind kind = Scope::Kind::kNothing;
-  std::int64_t tenant_id = 0;  // agency id or vendor id
+  std::int64_t tenant_id = 0;  // agency id, vendor id, or the auditor's user id
   std::string today;           // YYYY-MM-DD, for "in force" windows
   std::string
       vendor_window_start;  // today − 90 days: a vendor keeps reading ended contracts' systems

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "storage/account_store.hpp"
+#include "storage/assignment_store.hpp"
 #include "storage/migrations.hpp"
 #include "storage/scratch_database.hpp"
 
@@ -378,6 +379,76 @@ TEST_P(StoreContract, SessionsAreStoredByHash) {
       accounts.DeleteExpiredSessions("2026-01-01T00:00:01.000Z", "2025-01-01T00:00:00.000Z"));
   found = accounts.FindSession("h1");
   EXPECT_FALSE(*found);
+}
+
+TEST_P(StoreContract, SessionsCarryTheRegistryGeneration) {
+  auto lease = database_->Acquire();
+  AccountStore accounts(**lease);
+  RegistryStore store(**lease);
+  const auto user = AddTestUser(accounts, "g@b.tw");
+  ASSERT_TRUE(accounts.InsertSession(TestSession("hg", user, "pg")));
+  ASSERT_TRUE(store.BumpGeneration());
+  ASSERT_TRUE(store.BumpGeneration());
+  auto joined = accounts.FindSessionAndUser("hg");
+  ASSERT_TRUE(joined && *joined);
+  EXPECT_EQ((*joined)->first.registry_generation, *store.Generation());
+}
+
+/// An auditor reads what their current assignments grant: the vendor, the named contracts (or
+/// all of the vendor's), the systems they cover and the agencies that own them; nothing once the
+/// assignment is revoked or outside its dates.
+TEST_P(StoreContract, AuditorScopeFollowsAssignments) {
+  auto lease = database_->Acquire();
+  RegistryStore store(**lease);
+  AccountStore accounts(**lease);
+  AssignmentStore assignments(**lease);
+  LoadRegistry(store);
+  NewUser auditor;
+  auditor.email = "auditor@b.tw";
+  auditor.password_hash = "hash";
+  auditor.role = "auditor";
+  auto auditor_id = accounts.InsertUser(auditor, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(auditor_id);
+  const Scope scope{Scope::Kind::kAuditor, *auditor_id, "2026-06-30", "2026-04-01"};
+  const auto keys = [&](EntityKind kind, std::string_view key) {
+    auto page = store.List(Definition(kind), scope, {});
+    EXPECT_TRUE(page) << (page ? "" : page.error().detail);
+    return page ? Keys(*page, key) : std::vector<std::string>{};
+  };
+  using Strings = std::vector<std::string>;
+  EXPECT_EQ(keys(EntityKind::kContract, "contract_id"), Strings{});
+
+  // Sampled contract C2 only: its agency B1 and system S-B1, and the vendor V.
+  NewAssignment sampled{*auditor_id, v_, {c2_}, "2026-06-01", "2026-07-31", std::nullopt};
+  auto first = assignments.Create(sampled, "2026-06-01T00:00:00.000Z");
+  ASSERT_TRUE(first) << first.error().detail;
+  EXPECT_EQ(keys(EntityKind::kContract, "contract_id"), Strings{"C2"});
+  EXPECT_EQ(keys(EntityKind::kSystem, "system_id"), Strings{"S-B1"});
+  EXPECT_EQ(keys(EntityKind::kAgency, "code"), Strings{"B1"});
+  EXPECT_EQ(keys(EntityKind::kVendor, "tax_id"), Strings{"04595252"});
+  auto hidden = store.Find(Definition(EntityKind::kContract), scope, c1_);
+  ASSERT_TRUE(hidden);
+  EXPECT_FALSE(*hidden);
+
+  // Outside the assignment's dates, nothing.
+  const Scope later{Scope::Kind::kAuditor, *auditor_id, "2026-08-01", "2026-05-03"};
+  auto page = store.List(Definition(EntityKind::kContract), later, {});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 0);
+
+  // An assignment without contracts covers every contract of the vendor.
+  ASSERT_TRUE(assignments.Revoke(*first, "2026-06-02T00:00:00.000Z"));
+  EXPECT_EQ(keys(EntityKind::kContract, "contract_id"), Strings{});
+  NewAssignment whole{*auditor_id, v_, {}, "2026-06-01", "2026-07-31", std::nullopt};
+  ASSERT_TRUE(assignments.Create(whole, "2026-06-02T00:00:00.000Z"));
+  EXPECT_EQ(keys(EntityKind::kContract, "contract_id"), (Strings{"C1", "C2"}));
+  EXPECT_EQ(keys(EntityKind::kAgency, "code"), (Strings{"A2", "B1"}));
+  auto listed = assignments.List(*auditor_id);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(1).contract_keys, Strings{"C2"});
+  EXPECT_TRUE(listed->at(1).revoked_at);
+  EXPECT_EQ(listed->at(0).vendor_tax_id, "04595252");
 }
 
 TEST_P(StoreContract, SessionsAreListedAndEndedByTheirUser) {
