@@ -247,13 +247,19 @@ struct App::Impl {
     return response;
   }
 
-  /// An invitation's link, on the origin the administrator used.
+  /// An invitation's link: on --public-url when set (the one e-mailed), else on the origin the
+  /// administrator used; and whether an e-mail with it was queued.
   json::object InvitationJson(const service::Invitation& invitation, const Request& request) const {
-    const std::string host = request.Header("host").value_or("127.0.0.1");
-    const bool secure = config.secure_cookies || request.secure;
-    return json::object{{"url", fmt::format("{}://{}/#/invitation/{}", secure ? "https" : "http",
-                                            host, invitation.token)},
-                        {"expires_at", invitation.expires_at}};
+    std::string url = invitation.url;
+    if (url.empty()) {
+      const std::string host = request.Header("host").value_or("127.0.0.1");
+      const bool secure = config.secure_cookies || request.secure;
+      url =
+          fmt::format("{}://{}/#/invitation/{}", secure ? "https" : "http", host, invitation.token);
+    }
+    return json::object{{"url", std::move(url)},
+                        {"expires_at", invitation.expires_at},
+                        {"email_queued", invitation.email_queued}};
   }
 
   static Result<EntityKind> CollectionOf(const Context& context) {
@@ -476,6 +482,37 @@ struct App::Impl {
           accounts->AcceptInvitation(context.params.at("token"), password->as_string(),
                                      context.request.remote_ip, context.request.request_id);
       if (!accepted) return ErrorOf(accepted.error(), context.request);
+      return Response::NoContent();
+    });
+
+    // Self-service password reset: the same 202 whatever the account (no enumeration).
+    add("POST", "/api/v1/password-reset", Policy::kPublic, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* email = body->if_contains("email");
+      if (!email || !email->is_string()) {
+        return ErrorOf(Error::Validation({{"email", {"required"}}}), context.request);
+      }
+      auto requested = accounts->RequestPasswordReset(
+          email->as_string(), {context.request.remote_ip, context.request.request_id});
+      if (!requested) return ErrorOf(requested.error(), context.request);
+      return JsonResponse(202, json::object{});
+    });
+    add("GET", "/api/v1/password-reset/{token}", Policy::kPublic, [this](Context& context) {
+      auto described = accounts->DescribePasswordReset(context.params.at("token"));
+      if (!described) return ErrorOf(described.error(), context.request);
+      return JsonResponse(200, *described);
+    });
+    add("POST", "/api/v1/password-reset/{token}", Policy::kPublic, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      const auto* password = body->if_contains("password");
+      if (!password || !password->is_string()) {
+        return ErrorOf(Error::Validation({{"password", {"required"}}}), context.request);
+      }
+      auto reset = accounts->ResetPassword(context.params.at("token"), password->as_string(),
+                                           {context.request.remote_ip, context.request.request_id});
+      if (!reset) return ErrorOf(reset.error(), context.request);
       return Response::NoContent();
     });
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -24,6 +25,10 @@
 #include "core/text.hpp"
 #include "http/server.hpp"
 #include "importer/table.hpp"
+#include "mail/mail_queue.hpp"
+#include "mail/mailer.hpp"
+#include "mail/operator_alerts.hpp"
+#include "service/account_mail.hpp"
 #include "service/account_service.hpp"
 #include "service/assignment_service.hpp"
 #include "service/audit_trail.hpp"
@@ -156,6 +161,73 @@ Result<void> LoadDemo(service::RegistryService& registry, service::AccountServic
   return {};
 }
 
+/// The SMTP options of `serve` and `user invite` (README "E-mail").
+struct MailOptions {
+  mail::SmtpSettings smtp;
+  std::string password_file;
+};
+
+void AddMailOptions(CLI::App* command, MailOptions& options) {
+  command->add_option("--smtp-url", options.smtp.url,
+                      "SMTP server: smtp://host:587 (STARTTLS when offered) or smtps://host:465");
+  command->add_flag("--smtp-require-tls", options.smtp.require_tls,
+                    "Refuse to send over smtp:// unless STARTTLS succeeds");
+  command->add_option("--smtp-from", options.smtp.from,
+                      "Sender of the platform's e-mails: address or 'Name <address>'");
+  command->add_option("--smtp-user", options.smtp.username, "SMTP AUTH user name");
+  command->add_option("--smtp-password-file", options.password_file,
+                      "File holding the SMTP password (else $SG_SMTP_PASSWORD)");
+}
+
+/// The mailer of `--smtp-url`, with the password from its file or the environment; null when no
+/// SMTP server is configured.
+Result<std::unique_ptr<mail::CurlMailer>> OpenMailer(MailOptions& options) {
+  if (options.smtp.url.empty()) return std::unique_ptr<mail::CurlMailer>();
+  if (options.smtp.from.empty()) {
+    return Fail(Error::BadRequest("--smtp-url needs --smtp-from (the sender's address)."));
+  }
+  if (!options.password_file.empty()) {
+    auto password = ReadFile(options.password_file);
+    if (!password) return std::unexpected(password.error());
+    while (!password->empty() && (password->back() == '\n' || password->back() == '\r')) {
+      password->pop_back();
+    }
+    options.smtp.password = std::move(*password);
+  } else if (const char* from_environment = std::getenv("SG_SMTP_PASSWORD")) {
+    options.smtp.password = from_environment;
+  }
+  return mail::CurlMailer::Create(options.smtp);
+}
+
+/// Runs `task` every `interval` on its own thread until Stop (or destruction).
+class PeriodicTask {
+ public:
+  PeriodicTask(std::chrono::seconds interval, std::function<void()> task)
+      : thread_([this, interval, task = std::move(task)] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, interval, [this] { return stop_; })) {
+            lock.unlock();
+            task();
+            lock.lock();
+          }
+        }) {}
+  ~PeriodicTask() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -245,6 +317,30 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", trusted_proxies,
                     "Reverse proxy address or CIDR range whose X-Forwarded-For and "
                     "X-Forwarded-Proto are believed (repeatable)");
+  MailOptions mail_options;
+  AddMailOptions(serve, mail_options);
+  std::string public_url;
+  serve->add_option("--public-url", public_url,
+                    "The platform's external address (https://host), for links in e-mails; "
+                    "without it no link is e-mailed");
+  std::vector<std::string> alert_emails;
+  serve->add_option("--alert-email", alert_emails,
+                    "Operator address told at once when the audit log cannot be written "
+                    "(repeatable; needs --smtp-url)");
+  int idle_account_days = 90;
+  serve
+      ->add_option("--disable-idle-accounts-after", idle_account_days,
+                   "Days without sign-in after which an account is disabled (0: never)")
+      ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
+  int idle_check_seconds = 3600;
+  serve->add_option("--idle-account-check-interval", idle_check_seconds)
+      ->check(CLI::Range(1, 24 * 3600))
+      ->group("");  // hidden: for tests
+  int reset_validity_seconds = static_cast<int>(security.password_reset_validity.count());
+  serve->add_option("--password-reset-validity", reset_validity_seconds)
+      ->check(CLI::Range(1, 24 * 3600))
+      ->group("");  // hidden: for tests
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
@@ -274,6 +370,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::string expires_at;
   user_add->add_option("--expires-at", expires_at, "The account's end (RFC 3339 or YYYY-MM-DD)");
+  user_add->add_option("--password-list", password_lists,
+                       "More refused passwords, as for serve (repeatable)");
 
   auto* user_invite =
       user->add_subcommand("invite", "Invite a user: prints a one-time link to set a password");
@@ -289,8 +387,10 @@ int main(int argc, char** argv) {
       ->excludes(invite_agency);
   user_invite->add_flag("--tenant-admin", account.tenant_admin, "May manage the tenant's users");
   std::string base_url = "http://127.0.0.1:8080";
-  user_invite->add_option("--base-url", base_url, "The platform's address, for the link")
+  user_invite
+      ->add_option("--base-url,--public-url", base_url, "The platform's address, for the link")
       ->capture_default_str();
+  AddMailOptions(user_invite, mail_options);
 
   auto* audit_log = app.add_subcommand("audit-log", "Verify, anchor or prune the audit log");
   audit_log->require_subcommand(1);
@@ -391,6 +491,7 @@ int main(int argc, char** argv) {
     security.idle_timeout = std::chrono::seconds(idle_timeout);
     security.absolute_timeout = std::chrono::seconds(absolute_timeout);
     security.lockout_duration = std::chrono::seconds(lockout_seconds);
+    security.password_reset_validity = std::chrono::seconds(reset_validity_seconds);
     auth::BreachedPasswords breached;
     breached.AddBuiltIn();
     for (const std::string& list : password_lists) {
@@ -423,6 +524,22 @@ int main(int argc, char** argv) {
     if (*user_invite) {
       if (!agency_code.empty()) account.agency_code = agency_code;
       if (!vendor_tax_id.empty()) account.vendor_tax_id = vendor_tax_id;
+      // With --smtp-url the link is also e-mailed (on --base-url, which the operator gives).
+      auto mailer = OpenMailer(mail_options);
+      if (!mailer) return Report(mailer.error());
+      std::unique_ptr<mail::MailQueue> mail_queue;
+      if (*mailer) {
+        if (!user_invite->count("--base-url")) {
+          std::cerr << "error: e-mailing the link needs --base-url (the platform's address)\n";
+          return kExitInvalid;
+        }
+        auto normalised = service::NormalisePublicUrl(base_url);
+        if (!normalised) return Report(normalised.error());
+        spdlog::set_level(spdlog::level::warn);
+        mail_queue = std::make_unique<mail::MailQueue>(
+            **mailer, mail::MailQueueOptions{.capacity = 1, .retry_delays = {}});
+        accounts.SetMail({mail_queue.get(), *normalised});
+      }
       auto invited = accounts.InviteUser(service::Caller::CommandLine(), account);
       if (!invited) return Report(invited.error());
       while (base_url.ends_with('/')) base_url.pop_back();
@@ -430,6 +547,14 @@ int main(int argc, char** argv) {
           "Invited {} ({}). The link to set a password, valid until {}:\n{}/#/invitation/{}\n",
           text::AsciiLower(account.email), account.role, invited->expires_at, base_url,
           invited->token);
+      if (mail_queue) {
+        mail_queue->Stop(mail_options.smtp.connect_timeout + mail_options.smtp.timeout);
+        if (mail_queue->counts().sent == 1) {
+          std::cout << "The link was e-mailed to " << text::AsciiLower(account.email) << ".\n";
+        } else {
+          std::cerr << "warning: the e-mail could not be sent; give the link above yourself\n";
+        }
+      }
       return 0;
     }
     if (*assignment) {
@@ -489,6 +614,23 @@ int main(int argc, char** argv) {
         return kExitInvalid;
       }
       if (auto checked = http::CheckServerConfig(config); !checked) return Report(checked.error());
+      auto mailer = OpenMailer(mail_options);
+      if (!mailer) return Report(mailer.error());
+      std::string external_url;
+      if (!public_url.empty()) {
+        auto normalised = service::NormalisePublicUrl(public_url);
+        if (!normalised) return Report(normalised.error());
+        external_url = *normalised;
+      }
+      for (const std::string& address : alert_emails) {
+        if (!mail::IsPlainAddress(address)) {
+          std::cerr << "error: --alert-email " << address << " is not a plain e-mail address\n";
+          return kExitInvalid;
+        }
+      }
+      // PostgreSQL: follow other processes' changes, so sessions and the registry generation can
+      // be served from memory (storage::ChangeFeed); SQLite reads them per request.
+      if (auto feed = (*database)->StartChangeFeed(); !feed) return Report(feed.error());
       auto has_users = accounts.HasUsers();
       if (!has_users) return Report(has_users.error());
       if (demo) {
@@ -510,6 +652,41 @@ int main(int argc, char** argv) {
                           spdlog::pattern_time_type::utc);
       spdlog::set_default_logger(logger);
       if (std::getenv("SG_QUIET")) spdlog::set_level(spdlog::level::warn);
+      // E-mail: a background queue, so that no request waits for the SMTP server.
+      std::unique_ptr<mail::MailQueue> mail_queue;
+      if (*mailer) mail_queue = std::make_unique<mail::MailQueue>(**mailer);
+      if (mail_queue && external_url.empty()) {
+        spdlog::warn(
+            R"("event":"mail_links_off","reason":"no --public-url: links are not e-mailed")");
+      }
+      if (!mail_queue && !alert_emails.empty()) {
+        spdlog::warn(R"("event":"alert_mail_off","reason":"--alert-email needs --smtp-url")");
+      }
+      accounts.SetMail({mail_queue.get(), external_url});
+      // The operator hears at once when the audit log cannot be written (附表十).
+      mail::OperatorAlerts alerts(mail_queue.get(), alert_emails, external_url);
+      audit_trail.SetFailureHandler([&alerts](const Error& error) {
+        alerts.Raise({"audit_log_write_failed", "稽核紀錄寫入失敗", "Audit log write failed",
+                      "需要寫入稽核紀錄的請求均已失敗並回復，在修復前不會有未記錄的變更。",
+                      "Every request that needed an audit entry failed and was rolled back: no "
+                      "unrecorded change is kept until this is repaired. ",
+                      error.code});
+      });
+      // Accounts unused for --disable-idle-accounts-after days are disabled, now and hourly.
+      auto disable_idle_accounts = [&] {
+        if (idle_account_days == 0) return;
+        auto disabled = accounts.DisableIdleAccounts(std::chrono::days(idle_account_days));
+        if (!disabled) {
+          spdlog::error(R"("event":"idle_accounts_failed","detail":{})",
+                        boost::json::serialize(boost::json::value(disabled.error().detail)));
+        } else if (*disabled > 0) {
+          spdlog::warn(R"("event":"idle_accounts_disabled","accounts":{},"idle_days":{})",
+                       *disabled, idle_account_days);
+        }
+      };
+      disable_idle_accounts();
+      PeriodicTask idle_account_job(std::chrono::seconds(idle_check_seconds),
+                                    disable_idle_accounts);
       // The audit log's head is signed every --audit-anchor-interval seconds and at shutdown,
       // so that cutting entries off its end is detected (audit-log verify).
       auto audit_key_loaded = audit::OpenServerKey(db_url, KeyPath(db_url, key_dir, "audit-key"));
@@ -527,6 +704,11 @@ int main(int argc, char** argv) {
         if (!anchored) {
           spdlog::error(R"("event":"audit_anchor_failed","detail":{})",
                         boost::json::serialize(boost::json::value(anchored.error().detail)));
+          alerts.Raise({"audit_anchor_failed", "稽核紀錄錨定失敗", "Audit log anchoring failed",
+                        "稽核紀錄的最新狀態無法簽章錨定，紀錄尾端遭截斷時將無法察覺。",
+                        "The log's head could not be signed: entries cut off its end would go "
+                        "unnoticed. ",
+                        anchored.error().code});
         }
       };
       std::mutex anchor_mutex;
@@ -558,7 +740,11 @@ int main(int argc, char** argv) {
                                      port)
                       << std::endl;
           });
+      idle_account_job.Stop();
       stop_anchorer();
+      audit_trail.SetFailureHandler({});
+      // Queued e-mails get a few seconds (an attempt under way may take its 30 s timeout).
+      if (mail_queue) mail_queue->Stop(std::chrono::seconds(5));
       if (!served) return Report(served.error());
       return 0;
     }

@@ -11,10 +11,12 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -188,9 +190,26 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& message, const Serve
   return request;
 }
 
+/// A string as a JSON string literal (quotes and escapes included), for the JSON log lines.
+std::string LogString(std::string_view text) {
+  return boost::json::serialize(boost::json::value(boost::json::string(text)));
+}
+
+/// The current time as an HTTP date (IMF-fixdate, RFC 9110 §5.6.7).
+std::string HttpDate() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[40];
+  const std::size_t length =
+      std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return std::string(buffer, length);
+}
+
 void AddCommonHeaders(bhttp::response<bhttp::string_body>& response, const std::string& request_id,
                       bool tls) {
   response.set(bhttp::field::server, "SupplyGuard");
+  response.set(bhttp::field::date, HttpDate());
   response.set("X-Request-Id", request_id);
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");
@@ -296,8 +315,8 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
         try {
           response = state.handler(request);
         } catch (const std::exception& exception) {
-          spdlog::error(R"("request_id":"{}","event":"unhandled","detail":"{}")",
-                        request.request_id, exception.what());
+          spdlog::error(R"("request_id":"{}","event":"unhandled","detail":{})", request.request_id,
+                        LogString(exception.what()));
           response = ErrorResponse(Error::Internal(exception.what()), request.request_id);
         }
       }
@@ -314,9 +333,10 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     auto [write_error, written] =
         co_await bhttp::async_write(stream, reply, asio::as_tuple(use_awaitable));
     (void)written;
-    spdlog::info(R"("request_id":"{}","method":"{}","path":"{}","status":{},"ms":{:.2f},"ip":"{}")",
-                 request.request_id, request.method, request.path, status, elapsed,
-                 request.remote_ip);
+    // Method and path come from the client: encoded, so they cannot break or forge a log line.
+    spdlog::info(R"("request_id":"{}","method":{},"path":{},"status":{},"ms":{:.2f},"ip":{})",
+                 request.request_id, LogString(request.method), LogString(request.path), status,
+                 elapsed, LogString(request.remote_ip));
     state.idle.Add(&transport);
     if (write_error || !reply.keep_alive()) break;
   }
@@ -335,8 +355,8 @@ awaitable<void> RunConnection(Stream& stream, ServerState& state, const std::str
         co_await stream.async_handshake(ssl::stream_base::server, asio::as_tuple(use_awaitable));
     if (handshake_error) {
       ready = false;
-      spdlog::info(R"("event":"tls_handshake_failed","ip":"{}","detail":"{}")", peer_ip,
-                   handshake_error.message());
+      spdlog::info(R"("event":"tls_handshake_failed","ip":{},"detail":{})", LogString(peer_ip),
+                   LogString(handshake_error.message()));
     }
   }
   if (ready) co_await ServeRequests(stream, state, peer_ip);
@@ -377,7 +397,7 @@ awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state) {
         asio::make_strand(acceptor.get_executor()), asio::as_tuple(use_awaitable));
     if (error) {
       if (error == asio::error::operation_aborted || state.stopping) break;
-      spdlog::warn(R"("event":"accept_failed","detail":"{}")", error.message());
+      spdlog::warn(R"("event":"accept_failed","detail":{})", LogString(error.message()));
       continue;
     }
     auto executor = socket.get_executor();
@@ -472,13 +492,13 @@ Result<ssl::context> MakeTlsContext(const ServerConfig& config, bool warn) {
   if (!warn) return context;
   if (const X509* leaf = SSL_CTX_get0_certificate(native);
       leaf != nullptr && X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
-    spdlog::warn(R"("event":"tls_certificate_expired","file":"{}")", certificate);
+    spdlog::warn(R"("event":"tls_certificate_expired","file":{})", LogString(certificate));
   }
   std::error_code status_error;
   const auto permissions = std::filesystem::status(key, status_error).permissions();
   if (!status_error &&
       (permissions & std::filesystem::perms::others_read) != std::filesystem::perms::none) {
-    spdlog::warn(R"("event":"tls_key_world_readable","file":"{}")", key);
+    spdlog::warn(R"("event":"tls_key_world_readable","file":{})", LogString(key));
   }
   return context;
 }

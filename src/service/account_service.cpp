@@ -11,6 +11,7 @@
 #include "auth/recovery_codes.hpp"
 #include "auth/totp.hpp"
 #include "core/text.hpp"
+#include "mail/message.hpp"
 #include "storage/account_store.hpp"
 #include "storage/registry_store.hpp"
 
@@ -19,6 +20,8 @@ namespace {
 
 namespace json = boost::json;
 using storage::AccountStore;
+using storage::SessionRecord;
+using storage::TokenRecord;
 using storage::UserRecord;
 using Clock_ = std::chrono::system_clock;
 
@@ -155,7 +158,9 @@ AccountService::AccountService(storage::Database& database, const Clock& clock,
       policy_(std::move(policy)),
       breached_(breached),
       data_key_(std::move(data_key)),
-      audit_(audit) {}
+      audit_(audit),
+      session_cache_(database, kIdentityCacheEntries, kIdentityCacheTtl),
+      token_cache_(database, kIdentityCacheEntries, kIdentityCacheTtl) {}
 
 // ------------------------------------------------------------------------------------------------
 // Accounts
@@ -214,6 +219,12 @@ Error DuplicateEmail(std::string_view email) {
 
 }  // namespace
 
+/// Tells the in-memory identity caches that this process changed accounts, sessions or tokens.
+struct IdentityChanged {
+  const EpochCache<std::pair<SessionRecord, UserRecord>>& cache;
+  ~IdentityChanged() { cache.ChangedHere(); }
+};
+
 Result<std::int64_t> AccountService::AddUser(const NewAccount& account, const Caller& actor) {
   const std::string email = NormaliseEmail(account.email);
   if (!LooksLikeEmail(email)) {
@@ -269,29 +280,30 @@ Result<bool> AccountService::HasUsers() {
 // ------------------------------------------------------------------------------------------------
 // Sign-in
 
-bool AccountService::IpThrottled(const std::string& ip, std::chrono::seconds* retry_after) {
+bool AccountService::Throttled(RateWindow& rates, const std::string& key, int limit,
+                               std::chrono::seconds window, std::chrono::seconds* retry_after) {
   std::lock_guard lock(throttle_mutex_);
-  auto found = ip_failures_.find(ip);
-  if (found == ip_failures_.end()) return false;
+  auto found = rates.events.find(key);
+  if (found == rates.events.end()) return false;
   const auto now = clock_.Now();
   auto& times = found->second;
-  while (!times.empty() && times.front() + policy_.ip_window <= now) times.pop_front();
+  while (!times.empty() && times.front() + window <= now) times.pop_front();
   if (times.empty()) {
-    ip_failures_.erase(found);
+    rates.events.erase(found);
     return false;
   }
-  if (static_cast<int>(times.size()) < policy_.ip_failure_limit) return false;
-  *retry_after = std::chrono::ceil<std::chrono::seconds>(times.front() + policy_.ip_window - now);
+  if (static_cast<int>(times.size()) < limit) return false;
+  *retry_after = std::chrono::ceil<std::chrono::seconds>(times.front() + window - now);
   return true;
 }
 
-void AccountService::NoteIpFailure(const std::string& ip) {
+void AccountService::Note(RateWindow& rates, const std::string& key, int limit) {
   std::lock_guard lock(throttle_mutex_);
-  auto& times = ip_failures_[ip];
+  auto& times = rates.events[key];
   times.push_back(clock_.Now());
-  while (static_cast<int>(times.size()) > policy_.ip_failure_limit) times.pop_front();
-  // Bound the table's memory: forget the quietest addresses when it grows large.
-  if (ip_failures_.size() > 100000) ip_failures_.clear();
+  while (static_cast<int>(times.size()) > limit) times.pop_front();
+  // Bound the table's memory: forget the quietest keys when it grows large.
+  if (rates.events.size() > 100000) rates.events.clear();
 }
 
 namespace {
@@ -341,6 +353,7 @@ Result<bool> PasswordReused(AccountStore& accounts, const UserRecord& user,
 }  // namespace
 
 Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   const std::string email = NormaliseEmail(request.email);
   Caller attempt;
   attempt.email = email.substr(0, 254);
@@ -458,17 +471,43 @@ Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
 Result<SessionView> AccountService::Authenticate(std::string_view token, std::string_view source_ip,
                                                  std::string_view request_id) {
   if (token.empty() || token.size() > 128) return Fail(Error::Unauthenticated());
-  auto connection = database_.Acquire();
-  if (!connection) return std::unexpected(connection.error());
-  AccountStore accounts(**connection);
   const std::string hash = auth::Sha256Hex(token);
-  auto found = accounts.FindSessionAndUser(hash);
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return Fail(Error::Unauthenticated());
-  const auto& [session, user] = **found;
   const auto now = clock_.Now();
   const std::string idle_cutoff = FormatTimestamp(now - policy_.idle_timeout);
   const std::string absolute_cutoff = FormatTimestamp(now - policy_.absolute_timeout);
+  // Refresh the idle timer at most once a minute (or a tenth of the idle timeout, when that is
+  // shorter): it saves a write on most requests without letting a session in use expire.
+  const auto touch_interval = std::min<std::chrono::seconds>(
+      std::chrono::seconds(60),
+      std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
+  const std::string touch_cutoff = FormatTimestamp(now - touch_interval);
+  const auto view_of = [&](const SessionRecord& session, const UserRecord& user) {
+    SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
+    view.csrf_token = session.csrf_token;
+    view.session_hash = hash;
+    view.session_id = session.public_id;
+    view.enrolment_only = session.enrolment_only;
+    view.registry_generation = session.registry_generation;
+    return view;
+  };
+  // From memory, without a statement, while the change feed shows nothing changed (PostgreSQL
+  // servers): only a live session of a usable account that needs no touch; anything else is
+  // decided on what the database holds.
+  if (auto cached = session_cache_.Find(hash)) {
+    const auto& [session, user] = *cached;
+    if (session.last_seen_at >= touch_cutoff && session.created_at >= absolute_cutoff &&
+        AccountUsable(user, now)) {
+      return view_of(session, user);
+    }
+  }
+  const auto epoch = session_cache_.Epoch();
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  auto found = accounts.FindSessionAndUser(hash);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return Fail(Error::Unauthenticated());
+  auto& [session, user] = **found;
   if (session.last_seen_at < idle_cutoff || session.created_at < absolute_cutoff) {
     (void)accounts.DeleteSession(hash);
     return Fail(
@@ -478,22 +517,16 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
     (void)accounts.DeleteSession(hash);
     return Fail(Error::Unauthenticated());
   }
-  // Refresh the idle timer at most once a minute (or a tenth of the idle timeout, when that is
-  // shorter): it saves a write on most requests without letting a session in use expire.
-  const auto touch_interval = std::min<std::chrono::seconds>(
-      std::chrono::seconds(60),
-      std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
-  if (session.last_seen_at < FormatTimestamp(now - touch_interval)) {
+  if (session.last_seen_at < touch_cutoff) {
     if (auto touched = accounts.TouchSession(hash, FormatTimestamp(now)); !touched) {
       return std::unexpected(touched.error());
     }
+    session.last_seen_at = FormatTimestamp(now);
   }
-  SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
-  view.csrf_token = session.csrf_token;
-  view.session_hash = hash;
-  view.session_id = session.public_id;
-  view.enrolment_only = session.enrolment_only;
-  view.registry_generation = session.registry_generation;
+  SessionView view = view_of(session, user);
+  // Cached without the generation: a later request reads it from the registry's own cache.
+  session.registry_generation.reset();
+  session_cache_.Store(hash, std::pair{session, user}, epoch);
   return view;
 }
 
@@ -501,34 +534,53 @@ Result<SessionView> AccountService::AuthenticateToken(std::string_view token,
                                                       std::string_view source_ip,
                                                       std::string_view request_id) {
   if (!token.starts_with("sg_") || token.size() > 128) return Fail(Error::Unauthenticated());
+  const std::string hash = auth::Sha256Hex(token);
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  const std::string touch_cutoff = FormatTimestamp(now - std::chrono::minutes(1));
+  const auto view_of = [&](const TokenRecord& record, const UserRecord& user) {
+    SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
+    view.must_change_password = false;  // machines do not change passwords
+    std::vector<std::string> scopes;
+    for (const std::string& scope : text::SplitList(record.scopes, ' ')) scopes.push_back(scope);
+    view.scopes = std::move(scopes);
+    view.registry_generation = record.registry_generation;
+    return view;
+  };
+  const auto usable = [&](const TokenRecord& record, const UserRecord& user) {
+    return !record.revoked_at && record.expires_at > now_text && AccountUsable(user, now);
+  };
+  if (auto cached = token_cache_.Find(hash)) {  // as for sessions
+    const auto& [record, user] = *cached;
+    if (usable(record, user) && record.last_used_at && *record.last_used_at >= touch_cutoff) {
+      return view_of(record, user);
+    }
+  }
+  const auto epoch = token_cache_.Epoch();
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   AccountStore accounts(**connection);
-  auto found = accounts.FindTokenAndUser(auth::Sha256Hex(token));
+  auto found = accounts.FindTokenAndUser(hash);
   if (!found) return std::unexpected(found.error());
   if (!*found) return Fail(Error::Unauthenticated());
-  const auto& [record, user] = **found;
-  const auto now = clock_.Now();
-  const std::string now_text = FormatTimestamp(now);
-  if (record.revoked_at || record.expires_at <= now_text || !AccountUsable(user, now)) {
+  auto& [record, user] = **found;
+  if (!usable(record, user)) {
     return Fail(Error::Unauthenticated("The token is revoked or expired.", "unauthenticated"));
   }
-  if (!record.last_used_at ||
-      *record.last_used_at < FormatTimestamp(now - std::chrono::minutes(1))) {
+  if (!record.last_used_at || *record.last_used_at < touch_cutoff) {
     if (auto touched = accounts.TouchToken(record.id, now_text); !touched) {
       return std::unexpected(touched.error());
     }
+    record.last_used_at = now_text;
   }
-  SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
-  view.must_change_password = false;  // machines do not change passwords
-  std::vector<std::string> scopes;
-  for (const std::string& scope : text::SplitList(record.scopes, ' ')) scopes.push_back(scope);
-  view.scopes = std::move(scopes);
-  view.registry_generation = record.registry_generation;
+  SessionView view = view_of(record, user);
+  record.registry_generation.reset();
+  token_cache_.Store(hash, std::pair{record, user}, epoch);
   return view;
 }
 
 Result<void> AccountService::SignOut(const SessionView& session) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   return storage::InTransaction(**connection, [&]() -> Result<void> {
@@ -547,6 +599,7 @@ Result<SignedIn> AccountService::ChangePassword(const SessionView& session,
                                                 std::string_view current_password,
                                                 std::string_view new_password,
                                                 std::string_view user_agent) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   const Caller& caller = session.caller;
   if (!caller.user_id) return Fail(Error::Forbidden());
   auto connection = database_.Acquire();
@@ -614,6 +667,7 @@ Result<json::array> AccountService::Sessions(const SessionView& session) {
 }
 
 Result<void> AccountService::EndSession(const SessionView& session, std::string_view public_id) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   return storage::InTransaction(**connection, [&]() -> Result<void> {
@@ -627,6 +681,7 @@ Result<void> AccountService::EndSession(const SessionView& session, std::string_
 }
 
 Result<void> AccountService::EndOtherSessions(const SessionView& session) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   return storage::InTransaction(**connection, [&]() -> Result<void> {
@@ -660,6 +715,7 @@ Result<TotpEnrolment> AccountService::StartTotpEnrolment(const SessionView& sess
 
 Result<std::pair<std::vector<std::string>, SignedIn>> AccountService::ConfirmTotp(
     const SessionView& session, std::string_view code, std::string_view user_agent) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   using Answer = std::pair<std::vector<std::string>, SignedIn>;
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -811,11 +867,15 @@ Result<Invitation> AccountService::InviteUser(const Caller& caller, const NewAcc
     if (done.error().code == "uniqueViolation") return Fail(DuplicateEmail(email));
     return std::unexpected(done.error());
   }
+  invitation.url = LinkUrl("invitation", invitation.token);
+  invitation.email_queued =
+      MailLink(LinkMail::kInvitation, email, invitation.url, now + policy_.invitation_validity);
   return invitation;
 }
 
 Result<json::object> AccountService::UpdateUser(const Caller& caller, std::string_view id_text,
                                                 const json::object& patch) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators change users."));
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
@@ -910,6 +970,7 @@ Result<json::object> AccountService::UpdateUser(const Caller& caller, std::strin
 }
 
 Result<Invitation> AccountService::NewInvitation(const Caller& caller, std::string_view id_text) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
@@ -939,10 +1000,17 @@ Result<Invitation> AccountService::NewInvitation(const Caller& caller, std::stri
                    json::object{{"expires_at", invitation.expires_at}}});
   });
   if (!done) return std::unexpected(done.error());
+  invitation.url = LinkUrl("invitation", invitation.token);
+  if (AccountUsable(**found, now)) {
+    invitation.email_queued =
+        MailLink((*found)->password_set ? LinkMail::kNewLink : LinkMail::kInvitation,
+                 (*found)->email, invitation.url, now + policy_.invitation_validity);
+  }
   return invitation;
 }
 
 Result<void> AccountService::ResetMfa(const Caller& caller, std::string_view id_text) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   if (!IsAdministrator(caller)) return Fail(Error::Forbidden("Only administrators do this."));
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such user."));
@@ -963,50 +1031,102 @@ Result<void> AccountService::ResetMfa(const Caller& caller, std::string_view id_
 }
 
 // ------------------------------------------------------------------------------------------------
-// Invitation links
+// Links that set a password: invitations (from an administrator) and resets (by e-mail)
+
+namespace {
+
+constexpr std::string_view kInvitationLink = "invitation";
+constexpr std::string_view kResetLink = "reset";
+
+Error LinkNotFound() { return Error::NotFound("The link is unknown, used or expired."); }
+
+/// The link of `token` with `purpose` and its user, when the link is unused, unexpired and the
+/// account may sign in; otherwise 404 (one answer for every reason).
+Result<std::pair<storage::InvitationRecord, UserRecord>> FindUsableLink(AccountStore& accounts,
+                                                                        std::string_view token,
+                                                                        std::string_view purpose,
+                                                                        Clock_::time_point now) {
+  if (token.empty() || token.size() > 128) return Fail(LinkNotFound());
+  auto link = accounts.FindInvitation(auth::Sha256Hex(token));
+  if (!link) return std::unexpected(link.error());
+  if (!*link || (*link)->purpose != purpose || (*link)->used_at ||
+      (*link)->expires_at <= FormatTimestamp(now)) {
+    return Fail(LinkNotFound());
+  }
+  auto user = accounts.FindUserById((*link)->user_id);
+  if (!user) return std::unexpected(user.error());
+  if (!*user || !AccountUsable(**user, now)) return Fail(LinkNotFound());
+  return std::pair{std::move(**link), std::move(**user)};
+}
+
+/// The system itself as an actor of the audit log (scheduled jobs).
+Caller SystemCaller() {
+  Caller caller;
+  caller.role = domain::Role::kAuthority;
+  caller.email = "system";
+  caller.request_id = "system";
+  return caller;
+}
+
+}  // namespace
+
+std::string AccountService::LinkUrl(std::string_view route, std::string_view token) const {
+  if (mail_.public_url.empty()) return "";
+  return fmt::format("{}/#/{}/{}", mail_.public_url, route, token);
+}
+
+bool AccountService::MailLink(LinkMail kind, std::string_view email, std::string_view link,
+                              Clock_::time_point expires) {
+  if (!MailConfigured() || link.empty()) return false;
+  if (!mail::IsPlainAddress(email)) return false;  // e.g. characters a mail header cannot carry
+  return mail_.outbox->Enqueue(LinkMessage(kind, email, link, expires));
+}
 
 Result<json::object> AccountService::DescribeInvitation(std::string_view token) {
-  if (token.empty() || token.size() > 128) return Fail(Error::NotFound("No such invitation."));
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   AccountStore accounts(**connection);
-  auto invitation = accounts.FindInvitation(auth::Sha256Hex(token));
-  if (!invitation) return std::unexpected(invitation.error());
-  const auto now = clock_.Now();
-  if (!*invitation || (*invitation)->used_at || (*invitation)->expires_at <= FormatTimestamp(now)) {
-    return Fail(Error::NotFound("The link is unknown, used or expired."));
-  }
-  auto user = accounts.FindUserById((*invitation)->user_id);
-  if (!user) return std::unexpected(user.error());
-  if (!*user || !AccountUsable(**user, now)) {
-    return Fail(Error::NotFound("The link is unknown, used or expired."));
-  }
-  return json::object{{"email", (*user)->email}, {"expires_at", (*invitation)->expires_at}};
+  auto found = FindUsableLink(accounts, token, kInvitationLink, clock_.Now());
+  if (!found) return std::unexpected(found.error());
+  return json::object{{"email", found->second.email}, {"expires_at", found->first.expires_at}};
 }
 
 Result<void> AccountService::AcceptInvitation(std::string_view token, std::string_view password,
                                               std::string_view source_ip,
                                               std::string_view request_id) {
-  if (token.empty() || token.size() > 128) return Fail(Error::NotFound("No such invitation."));
+  return UseLink(token, kInvitationLink, password,
+                 RequestOrigin{std::string(source_ip), std::string(request_id)}, "password.set");
+}
+
+Result<json::object> AccountService::DescribePasswordReset(std::string_view token) {
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
   AccountStore accounts(**connection);
-  const std::string token_hash = auth::Sha256Hex(token);
-  auto invitation = accounts.FindInvitation(token_hash);
-  if (!invitation) return std::unexpected(invitation.error());
+  auto found = FindUsableLink(accounts, token, kResetLink, clock_.Now());
+  if (!found) return std::unexpected(found.error());
+  return json::object{{"email", found->second.email}, {"expires_at", found->first.expires_at}};
+}
+
+Result<void> AccountService::ResetPassword(std::string_view token, std::string_view password,
+                                           const RequestOrigin& origin) {
+  return UseLink(token, kResetLink, password, origin, "password.reset");
+}
+
+Result<void> AccountService::UseLink(std::string_view token, std::string_view purpose,
+                                     std::string_view password, const RequestOrigin& origin,
+                                     std::string_view action) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
   const auto now = clock_.Now();
   const std::string now_text = FormatTimestamp(now);
-  if (!*invitation || (*invitation)->used_at || (*invitation)->expires_at <= now_text) {
-    return Fail(Error::NotFound("The link is unknown, used or expired."));
-  }
-  auto user = accounts.FindUserById((*invitation)->user_id);
-  if (!user) return std::unexpected(user.error());
-  if (!*user || !AccountUsable(**user, now)) {
-    return Fail(Error::NotFound("The link is unknown, used or expired."));
-  }
-  auto codes = auth::CheckPassword(policy_.password, password, (*user)->email, breached_);
-  if (codes.empty() && (*user)->password_set) {
-    auto reused = PasswordReused(accounts, **user, policy_.password, password);
+  auto found = FindUsableLink(accounts, token, purpose, now);
+  if (!found) return std::unexpected(found.error());
+  const UserRecord& user = found->second;
+  auto codes = auth::CheckPassword(policy_.password, password, user.email, breached_);
+  if (codes.empty() && user.password_set) {
+    auto reused = PasswordReused(accounts, user, policy_.password, password);
     if (!reused) return std::unexpected(reused.error());
     if (*reused) codes.push_back("reused");
   }
@@ -1015,31 +1135,155 @@ Result<void> AccountService::AcceptInvitation(std::string_view token, std::strin
   }
   auto hash = auth::HashPassword(password);
   if (!hash) return std::unexpected(hash.error());
-  Caller actor = CallerOf(**user);
-  actor.source_ip = std::string(source_ip);
-  actor.request_id = std::string(request_id);
+  Caller actor = CallerOf(user);
+  actor.source_ip = origin.source_ip;
+  actor.request_id = origin.request_id;
+  const std::string token_hash = auth::Sha256Hex(token);
   return storage::InTransaction(**connection, [&]() -> Result<void> {
     // The link is used exactly once, even when two requests race for it.
     auto again = accounts.FindInvitation(token_hash);
     if (!again) return std::unexpected(again.error());
-    if (!*again || (*again)->used_at) {
-      return Fail(Error::NotFound("The link is unknown, used or expired."));
-    }
-    if ((*user)->password_set) {
-      if (auto kept = accounts.AddPasswordHistory((*user)->id, (*user)->password_hash, now_text);
-          !kept) {
+    if (!*again || (*again)->used_at) return Fail(LinkNotFound());
+    if (user.password_set) {
+      if (auto kept = accounts.AddPasswordHistory(user.id, user.password_hash, now_text); !kept) {
         return kept;
       }
     }
-    if (auto set = accounts.SetPassword((*user)->id, *hash, now_text); !set) return set;
+    if (auto set = accounts.SetPassword(user.id, *hash, now_text); !set) return set;
     if (auto used = accounts.UseInvitation(token_hash, now_text); !used) return used;
-    if (auto unlocked = accounts.RecordSignInFailure((*user)->id, 0, std::nullopt); !unlocked) {
+    // Any other link of the account (an older reset, an administrator's link) ends with it.
+    if (auto retired = accounts.RetireInvitations(user.id, now_text); !retired) return retired;
+    if (auto unlocked = accounts.RecordSignInFailure(user.id, 0, std::nullopt); !unlocked) {
       return unlocked;
     }
-    if (auto ended = accounts.DeleteSessionsOf((*user)->id, ""); !ended) return ended;
+    if (auto ended = accounts.DeleteSessionsOf(user.id, ""); !ended) return ended;
     return Record(audit_, **connection, actor,
-                  {"password.set", "user", std::to_string((*user)->id), {}});
+                  {std::string(action), "user", std::to_string(user.id), {}});
   });
+}
+
+Result<void> AccountService::RequestPasswordReset(std::string_view email_text,
+                                                  const RequestOrigin& origin) {
+  std::chrono::seconds retry_after{0};
+  if (Throttled(reset_requests_, origin.source_ip, policy_.ip_failure_limit, policy_.ip_window,
+                &retry_after)) {
+    Error error{ErrorKind::kRateLimited,
+                "rateLimited",
+                "Too many requests from your address. Try again later.",
+                {},
+                fmt::format("retry_after={}", std::max<long>(1, retry_after.count()))};
+    return Fail(std::move(error));
+  }
+  Note(reset_requests_, origin.source_ip, policy_.ip_failure_limit);
+  const std::string email = NormaliseEmail(email_text);
+  Caller actor;
+  actor.email = email.substr(0, 254);
+  actor.source_ip = origin.source_ip;
+  actor.request_id = origin.request_id;
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  std::optional<UserRecord> user;
+  if (LooksLikeEmail(email)) {
+    auto found = accounts.FindUserByEmail(email);
+    if (!found) return std::unexpected(found.error());
+    user = std::move(*found);
+  }
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  // Why no link is sent; empty when one is. Only the audit log learns which.
+  std::string refusal;
+  std::chrono::seconds unused{0};
+  if (!user) {
+    refusal = "unknownAccount";
+  } else if (!AccountUsable(*user, now)) {
+    refusal = user->disabled ? "disabled" : "expired";
+  } else if (!user->password_set) {
+    refusal = "invitationPending";  // the invitation is the way in
+  } else if (!MailConfigured() || !mail::IsPlainAddress(user->email)) {
+    refusal = "mailNotConfigured";
+  } else if (Throttled(reset_mails_, std::to_string(user->id), policy_.reset_mails_per_hour,
+                       std::chrono::hours(1), &unused)) {
+    refusal = "tooManyRequests";
+  }
+  if (user) {
+    actor = CallerOf(*user);
+    actor.source_ip = origin.source_ip;
+    actor.request_id = origin.request_id;
+  }
+  const std::string token = auth::RandomToken(32);
+  const auto expires = now + policy_.password_reset_validity;
+  const std::string expires_text = FormatTimestamp(expires);
+  auto done = storage::InTransaction(**connection, [&]() -> Result<void> {
+    if (refusal.empty()) {
+      if (auto retired = accounts.RetireLinks(user->id, kResetLink, now_text); !retired) {
+        return retired;
+      }
+      storage::InvitationRecord link{
+          auth::Sha256Hex(token), user->id,     std::nullopt,           now_text,
+          expires_text,           std::nullopt, std::string(kResetLink)};
+      if (auto stored = accounts.InsertInvitation(link); !stored) return stored;
+    }
+    json::object changes;
+    if (refusal.empty()) {
+      changes["expires_at"] = expires_text;
+    } else {
+      changes["reason"] = refusal;
+    }
+    return Record(audit_, **connection, actor,
+                  {"password.reset_requested", "user", user ? std::to_string(user->id) : "",
+                   std::move(changes), refusal.empty() ? "success" : "failure"});
+  });
+  if (!done) return std::unexpected(done.error());
+  if (refusal.empty()) {
+    Note(reset_mails_, std::to_string(user->id), policy_.reset_mails_per_hour);
+    MailLink(LinkMail::kReset, user->email, LinkUrl("password-reset", token), expires);
+  }
+  return {};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Idle accounts (附表十: accounts unused for a period are disabled)
+
+Result<int> AccountService::DisableIdleAccounts(std::chrono::days idle) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  AccountStore accounts(**connection);
+  const auto now = clock_.Now();
+  const std::string now_text = FormatTimestamp(now);
+  auto idle_users = accounts.IdleUsers(FormatTimestamp(now - idle));
+  if (!idle_users) return std::unexpected(idle_users.error());
+  const Caller system = SystemCaller();
+  int disabled = 0;
+  for (const storage::IdleUser& user : *idle_users) {
+    auto done = storage::InTransaction(**connection, [&]() -> Result<bool> {
+      auto changed = accounts.DisableUser(user.id, now_text);
+      if (!changed || !*changed) return changed;  // disabled meanwhile: nothing to do
+      if (auto ended = accounts.DeleteSessionsOf(user.id, ""); !ended) {
+        return std::unexpected(ended.error());
+      }
+      if (auto revoked = accounts.RevokeTokensOf(user.id, now_text); !revoked) {
+        return std::unexpected(revoked.error());
+      }
+      if (auto retired = accounts.RetireInvitations(user.id, now_text); !retired) {
+        return std::unexpected(retired.error());
+      }
+      auto recorded =
+          Record(audit_, **connection, system,
+                 {"user.disable", "user", std::to_string(user.id),
+                  json::object{{"disabled", json::object{{"from", false}, {"to", true}}},
+                               {"reason", "idle"},
+                               {"email", user.email},
+                               {"last_active_at", user.last_active_at},
+                               {"idle_days", idle.count()}}});
+      if (!recorded) return std::unexpected(recorded.error());
+      return true;
+    });
+    if (!done) return std::unexpected(done.error());
+    if (*done) ++disabled;
+  }
+  return disabled;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1125,6 +1369,7 @@ Result<NewToken> AccountService::CreateToken(const Caller& caller, std::string_v
 }
 
 Result<void> AccountService::RevokeToken(const Caller& caller, std::string_view id_text) {
+  const IdentityChanged changed(session_cache_);  // on return, committed or not
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(Error::NotFound("No such token."));
   auto connection = database_.Acquire();

@@ -11,9 +11,13 @@
 #include <vector>
 
 #include "auth/password_policy.hpp"
+#include "mail/mail_queue.hpp"
+#include "service/account_mail.hpp"
 #include "service/audit_trail.hpp"
 #include "service/caller.hpp"
+#include "service/epoch_cache.hpp"
 #include "service/secret_box.hpp"
+#include "storage/account_store.hpp"
 #include "storage/db.hpp"
 
 namespace sg::service {
@@ -28,6 +32,8 @@ struct SecurityPolicy {
   int ip_failure_limit = 20;  // failed sign-ins per source IP and window
   std::chrono::seconds ip_window{15 * 60};
   std::chrono::hours invitation_validity{72};
+  std::chrono::seconds password_reset_validity{60 * 60};
+  int reset_mails_per_hour = 5;  // per account: more requests are answered alike but not mailed
   std::chrono::days token_max_lifetime{366};
   std::string issuer = "SupplyGuard";  // shown by authenticator apps
 };
@@ -82,6 +88,21 @@ struct Invitation {
   boost::json::object user;
   std::string token;  // the secret part of the link
   std::string expires_at;
+  std::string url;            // the link on --public-url; empty when that is not set
+  bool email_queued = false;  // an e-mail with the link was handed to the mail queue
+};
+
+/// How accounts reach their users by e-mail. Links in e-mails are built on `public_url` only
+/// (never on a request's Host header); without an outbox or a public URL no link is e-mailed.
+struct AccountMail {
+  mail::Outbox* outbox = nullptr;
+  std::string public_url;  // normalised (NormalisePublicUrl), no trailing slash
+};
+
+/// A request's origin, for the throttles and the audit log.
+struct RequestOrigin {
+  std::string source_ip;
+  std::string request_id;
 };
 
 struct NewToken {
@@ -97,6 +118,8 @@ class AccountService {
                  const auth::BreachedPasswords& breached, SecretBox data_key, AuditTrail* audit);
 
   const SecurityPolicy& policy() const { return policy_; }
+  /// Set once at start-up, before requests are served.
+  void SetMail(AccountMail mail) { mail_ = std::move(mail); }
 
   /// `supplyguard user add` and the first administrator: applies the password policy.
   Result<std::int64_t> AddUser(const NewAccount& account, const Caller& actor);
@@ -141,6 +164,21 @@ class AccountService {
   Result<void> AcceptInvitation(std::string_view token, std::string_view password,
                                 std::string_view source_ip, std::string_view request_id);
 
+  // Self-service password reset (public).
+  /// Answers alike whatever the account's state (no enumeration): e-mails a one-time link only
+  /// when the account exists, may sign in, has a password, and e-mail is configured. Throttled
+  /// per source address (429) like sign-in, and per account (silently).
+  Result<void> RequestPasswordReset(std::string_view email, const RequestOrigin& origin);
+  Result<boost::json::object> DescribePasswordReset(std::string_view token);
+  /// Sets the password under the same policy as invitations; ends all the user's sessions.
+  Result<void> ResetPassword(std::string_view token, std::string_view password,
+                             const RequestOrigin& origin);
+
+  /// Disables every account unused for `idle` (last sign-in, or creation when never signed in,
+  /// or the last re-enabling if later), ends its sessions and tokens, and logs `user.disable`
+  /// with reason `idle` as the actor `system`. Returns how many were disabled.
+  Result<int> DisableIdleAccounts(std::chrono::days idle);
+
   // API tokens of the caller.
   Result<boost::json::array> Tokens(const Caller& caller);
   Result<NewToken> CreateToken(const Caller& caller, std::string_view name,
@@ -148,9 +186,28 @@ class AccountService {
   Result<void> RevokeToken(const Caller& caller, std::string_view id);
 
  private:
-  /// Per-IP throttling of failed sign-ins (in memory: per server process).
-  bool IpThrottled(const std::string& ip, std::chrono::seconds* retry_after);
-  void NoteIpFailure(const std::string& ip);
+  /// Events per key within a sliding window (in memory: per server process).
+  struct RateWindow {
+    std::map<std::string, std::deque<std::chrono::system_clock::time_point>> events;
+  };
+  /// Whether `key` has had `limit` events within `window`; sets `retry_after` when it has.
+  bool Throttled(RateWindow& rates, const std::string& key, int limit, std::chrono::seconds window,
+                 std::chrono::seconds* retry_after);
+  void Note(RateWindow& rates, const std::string& key, int limit);
+  bool IpThrottled(const std::string& ip, std::chrono::seconds* retry_after) {
+    return Throttled(ip_failures_, ip, policy_.ip_failure_limit, policy_.ip_window, retry_after);
+  }
+  void NoteIpFailure(const std::string& ip) { Note(ip_failures_, ip, policy_.ip_failure_limit); }
+
+  bool MailConfigured() const { return mail_.outbox && !mail_.public_url.empty(); }
+  /// `<public URL>/#/<route>/<token>`; empty without a public URL.
+  std::string LinkUrl(std::string_view route, std::string_view token) const;
+  /// Queues the e-mail with a link when mail is configured; returns whether it was queued.
+  bool MailLink(LinkMail kind, std::string_view email, std::string_view link,
+                std::chrono::system_clock::time_point expires);
+  /// Sets a password through a link (invitation or reset) and logs `action`.
+  Result<void> UseLink(std::string_view token, std::string_view purpose, std::string_view password,
+                       const RequestOrigin& origin, std::string_view action);
 
   storage::Database& database_;
   const Clock& clock_;
@@ -158,8 +215,18 @@ class AccountService {
   const auth::BreachedPasswords& breached_;
   SecretBox data_key_;
   AuditTrail* audit_;  // may be null (tests of other parts)
+  AccountMail mail_;
   std::mutex throttle_mutex_;
-  std::map<std::string, std::deque<std::chrono::system_clock::time_point>> ip_failures_;
+  RateWindow ip_failures_;
+  RateWindow reset_requests_;  // per source address
+  RateWindow reset_mails_;     // per account
+  /// Sessions and tokens with their users, kept while the database's change feed shows no change
+  /// (PostgreSQL servers; storage::ChangeFeed), so most requests authenticate without a
+  /// statement. Every method that changes accounts, sessions or tokens moves the feed's epoch.
+  static constexpr std::size_t kIdentityCacheEntries = 100'000;
+  static constexpr std::chrono::seconds kIdentityCacheTtl{5};
+  EpochCache<std::pair<storage::SessionRecord, storage::UserRecord>> session_cache_;
+  EpochCache<std::pair<storage::TokenRecord, storage::UserRecord>> token_cache_;
 };
 
 }  // namespace sg::service

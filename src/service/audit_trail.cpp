@@ -26,7 +26,10 @@ Result<void> StoreAuditTrail::Record(storage::Connection& connection, const Call
   entry.outcome = event.outcome;
   storage::AuditStore store(connection);
   auto appended = audit::AppendInTransaction(store, std::move(entry));
-  if (!appended) return std::unexpected(appended.error());
+  if (!appended) {
+    if (on_failure_) on_failure_(appended.error());
+    return std::unexpected(appended.error());
+  }
   return {};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
 #include <string>
 
 #include "service/caller.hpp"
@@ -39,9 +40,15 @@ class StoreAuditTrail final : public AuditTrail {
   explicit StoreAuditTrail(const Clock& clock) : clock_(clock) {}
   Result<void> Record(storage::Connection& connection, const Caller& caller,
                       const AuditEvent& event) override;
+  /// Called with the error whenever an entry cannot be appended (the operator's real-time
+  /// notice, 附表十); set once at start-up, before requests are served.
+  void SetFailureHandler(std::function<void(const Error&)> handler) {
+    on_failure_ = std::move(handler);
+  }
 
  private:
   const Clock& clock_;
+  std::function<void(const Error&)> on_failure_;
 };
 
 }  // namespace sg::service

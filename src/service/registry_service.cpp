@@ -143,6 +143,12 @@ std::optional<std::string> WriteRefusal(const Caller& caller, const EntityDef& e
   return "";
 }
 
+/// Tells this process's caches of the registry generation that it may have moved.
+struct ChangedOnExit {
+  const EpochCache<std::int64_t>& cache;
+  ~ChangedOnExit() { cache.ChangedHere(); }
+};
+
 Error Forbidden(const std::optional<std::string>& field) {
   Error error = Error::Forbidden("You may not change this record.");
   if (field && !field->empty()) error.fields[*field].push_back("readOnly");
@@ -240,6 +246,7 @@ Result<json::object> RegistryService::Get(const Caller& caller, EntityKind kind,
 
 Result<json::object> RegistryService::Create(const Caller& caller, EntityKind kind,
                                              const json::object& body) {
+  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   FieldErrors errors;
   auto values = std::optional<json::object>(ParseBody(entity, body, errors));
@@ -271,10 +278,15 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
     if (!cycle) return std::unexpected(cycle.error());
     if (*cycle) return Fail(Error::Validation({{"parent_code", {"cycle"}}}));
     if (*existing) {  // re-creating a deleted record restores it
-      if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
       const std::int64_t id = (*existing)->id;
       auto before = store.Load(entity, id);
       if (!before) return std::unexpected(before.error());
+      // Only a caller who could have changed the deleted record may bring it (its id and its
+      // history) back; to anyone else the key is taken, as by a live record.
+      if (*before && WriteRefusal(caller, entity, *values, &**before)) {
+        return Fail(DuplicateKey(entity, KeyOf(entity, *values)));
+      }
+      if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
       if (auto updated = store.Update(entity, id, *values, now); !updated) {
         return std::unexpected(updated.error());
       }
@@ -307,6 +319,7 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
 
 Result<json::object> RegistryService::Update(const Caller& caller, EntityKind kind,
                                              std::string_view id_text, const json::object& body) {
+  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
@@ -365,6 +378,7 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
 
 Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
                                      std::string_view id_text) {
+  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
@@ -409,6 +423,7 @@ Result<json::array> RegistryService::History(const Caller& caller, EntityKind ki
 
 Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind kind,
                                              const importer::Table& table, bool dry_run) {
+  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   ImportReport report;
   report.dry_run = dry_run;
@@ -551,8 +566,9 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
       if (!covered) return std::unexpected(covered.error());
       MergeErrors(errors, *covered);
       const bool was_deleted = *existing && (*existing)->deleted;
-      if (auto refused =
-              WriteRefusal(caller, entity, after, before && !was_deleted ? &*before : nullptr)) {
+      // A deleted record counts as the tenant's who held it: restoring it needs that tenant's
+      // rights, or it would hand its id and history to another.
+      if (auto refused = WriteRefusal(caller, entity, after, before ? &*before : nullptr)) {
         errors[refused->empty() ? std::string(entity.key_field) : *refused].push_back("forbidden");
       }
       if (errors.empty()) {
@@ -717,12 +733,16 @@ Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(
   ReadVersion version;
   if (known_generation) {
     version.generation = *known_generation;
+  } else if (auto cached = generation_.Find("")) {
+    version.generation = *cached;
   } else {
+    const auto epoch = generation_.Epoch();
     auto connection = database_.Acquire();
     if (!connection) return std::unexpected(connection.error());
     auto generation = RegistryStore(**connection).Generation();
     if (!generation) return std::unexpected(generation.error());
     version.generation = *generation;
+    generation_.Store("", *generation, epoch);
   }
   const storage::Scope scope = ScopeOf(caller, clock_);
   // Scopes that do not depend on the user alone (the authority's, an agency's, a vendor's) are

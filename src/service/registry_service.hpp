@@ -12,6 +12,7 @@
 #include "registry/snapshot.hpp"
 #include "service/audit_trail.hpp"
 #include "service/caller.hpp"
+#include "service/epoch_cache.hpp"
 #include "storage/db.hpp"
 #include "storage/registry_store.hpp"
 
@@ -48,7 +49,7 @@ struct ImportReport {
 class RegistryService {
  public:
   RegistryService(storage::Database& database, const Clock& clock, AuditTrail* audit = nullptr)
-      : database_(database), clock_(clock), audit_(audit) {}
+      : database_(database), clock_(clock), audit_(audit), generation_(database, 1, kCacheTtl) {}
 
   Result<storage::ListPage> List(const Caller& caller, registry::EntityKind kind,
                                  const storage::ListQuery& query);
@@ -102,6 +103,9 @@ class RegistryService {
   AuditTrail* audit_;  // every write and export is recorded here (may be null in tests)
   std::mutex snapshot_mutex_;
   std::shared_ptr<const registry::RegistrySnapshot> snapshot_;
+  /// The registry generation, kept while the change feed shows no change (PostgreSQL servers).
+  static constexpr std::chrono::seconds kCacheTtl{5};
+  EpochCache<std::int64_t> generation_;
 };
 
 }  // namespace sg::service

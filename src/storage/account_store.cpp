@@ -27,9 +27,16 @@ constexpr std::string_view kSelectPasswordHistory =
     "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2";
 constexpr std::string_view kInsertPasswordHistory =
     "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)";
+// SET expressions read the row as it was, so `disabled` in the CASE is the old value.
 constexpr std::string_view kUpdateAdministration =
     "UPDATE users SET role = $1, tenant_admin = $2, disabled = $3, expires_at = $4, updated_at = "
-    "$5 WHERE id = $6";
+    "$5, enabled_at = CASE WHEN disabled = 1 AND $3 = 0 THEN $5 ELSE enabled_at END WHERE id = $6";
+constexpr std::string_view kSelectIdleUsers =
+    "SELECT id, email, COALESCE(last_sign_in_at, created_at) FROM users WHERE disabled = 0 AND "
+    "COALESCE(last_sign_in_at, created_at) < $1 AND (enabled_at IS NULL OR enabled_at < $1) "
+    "ORDER BY id";
+constexpr std::string_view kDisableUser =
+    "UPDATE users SET disabled = 1, updated_at = $1 WHERE id = $2 AND disabled = 0";
 constexpr std::string_view kRecordFailure =
     "UPDATE users SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3";
 constexpr std::string_view kRecordSignIn =
@@ -63,15 +70,17 @@ constexpr std::string_view kDeleteExpiredSessions =
     "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2";
 
 constexpr std::string_view kInsertInvitation =
-    "INSERT INTO invitations (token_hash, user_id, created_by, created_at, expires_at) VALUES "
-    "($1, $2, $3, $4, $5)";
+    "INSERT INTO invitations (token_hash, user_id, created_by, created_at, expires_at, purpose) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
 constexpr std::string_view kSelectInvitation =
-    "SELECT token_hash, user_id, created_by, created_at, expires_at, used_at FROM invitations "
-    "WHERE token_hash = $1";
+    "SELECT token_hash, user_id, created_by, created_at, expires_at, used_at, purpose FROM "
+    "invitations WHERE token_hash = $1";
 constexpr std::string_view kUseInvitation =
     "UPDATE invitations SET used_at = $1 WHERE token_hash = $2";
 constexpr std::string_view kRetireInvitations =
     "UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
+constexpr std::string_view kRetireLinks =
+    "UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
 
 constexpr std::string_view kTokenColumns =
     "t.id, t.user_id, t.name, t.token_hash, t.scopes, t.created_at, t.expires_at, "
@@ -270,6 +279,22 @@ Result<void> AccountStore::UpdateAdministration(std::int64_t user_id, std::strin
        OptionalText(expires_at), std::string(now), user_id}));
 }
 
+Result<std::vector<IdleUser>> AccountStore::IdleUsers(std::string_view cutoff) {
+  auto rows = connection_.Query(kSelectIdleUsers, {std::string(cutoff)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<IdleUser> users;
+  for (const Row& row : rows->rows) {
+    users.push_back(IdleUser{std::stoll(*row[0]), *row[1], row[2].value_or("")});
+  }
+  return users;
+}
+
+Result<bool> AccountStore::DisableUser(std::int64_t user_id, std::string_view now) {
+  auto done = connection_.Query(kDisableUser, {std::string(now), user_id});
+  if (!done) return std::unexpected(done.error());
+  return done->affected == 1;
+}
+
 Result<void> AccountStore::RecordSignInFailure(std::int64_t user_id, int failures,
                                                const std::optional<std::string>& locked_until) {
   return Done(connection_.Query(kRecordFailure,
@@ -386,9 +411,10 @@ Result<void> AccountStore::DeleteExpiredSessions(std::string_view idle_cutoff,
 }
 
 Result<void> AccountStore::InsertInvitation(const InvitationRecord& invitation) {
-  return Done(connection_.Query(kInsertInvitation, {invitation.token_hash, invitation.user_id,
-                                                    OptionalParam(invitation.created_by),
-                                                    invitation.created_at, invitation.expires_at}));
+  return Done(connection_.Query(
+      kInsertInvitation,
+      {invitation.token_hash, invitation.user_id, OptionalParam(invitation.created_by),
+       invitation.created_at, invitation.expires_at, invitation.purpose}));
 }
 
 Result<std::optional<InvitationRecord>> AccountStore::FindInvitation(std::string_view token_hash) {
@@ -396,8 +422,9 @@ Result<std::optional<InvitationRecord>> AccountStore::FindInvitation(std::string
   if (!rows) return std::unexpected(rows.error());
   if (rows->rows.empty()) return std::optional<InvitationRecord>{};
   const Row& row = rows->rows.front();
-  return std::optional<InvitationRecord>(
-      InvitationRecord{*row[0], std::stoll(*row[1]), OptionalId(row[2]), *row[3], *row[4], row[5]});
+  return std::optional<InvitationRecord>(InvitationRecord{*row[0], std::stoll(*row[1]),
+                                                          OptionalId(row[2]), *row[3], *row[4],
+                                                          row[5], row[6].value_or("invitation")});
 }
 
 Result<void> AccountStore::UseInvitation(std::string_view token_hash, std::string_view now) {
@@ -406,6 +433,11 @@ Result<void> AccountStore::UseInvitation(std::string_view token_hash, std::strin
 
 Result<void> AccountStore::RetireInvitations(std::int64_t user_id, std::string_view now) {
   return Done(connection_.Query(kRetireInvitations, {std::string(now), user_id}));
+}
+
+Result<void> AccountStore::RetireLinks(std::int64_t user_id, std::string_view purpose,
+                                       std::string_view now) {
+  return Done(connection_.Query(kRetireLinks, {std::string(now), user_id, std::string(purpose)}));
 }
 
 Result<std::int64_t> AccountStore::InsertToken(const TokenRecord& token) {

@@ -78,13 +78,23 @@ struct TokenRecord {
   std::optional<std::int64_t> registry_generation;
 };
 
+/// A one-time link that sets a password: an administrator's invitation (or new link), or a
+/// self-service reset requested by e-mail. Only the SHA-256 of its token is stored.
 struct InvitationRecord {
   std::string token_hash;
   std::int64_t user_id = 0;
-  std::optional<std::int64_t> created_by;
+  std::optional<std::int64_t> created_by;  // null for a self-service reset
   std::string created_at;
   std::string expires_at;
   std::optional<std::string> used_at;
+  std::string purpose = "invitation";  // "invitation" or "reset"
+};
+
+/// An account that has not been used since a cut-off (附表十: idle accounts are disabled).
+struct IdleUser {
+  std::int64_t id = 0;
+  std::string email;
+  std::string last_active_at;  // the last sign-in, or the creation when never signed in
 };
 
 /// Which users a list shows: all (the authority) or one tenant's (a tenant admin).
@@ -115,9 +125,15 @@ class AccountStore {
   Result<std::vector<std::string>> PasswordHistory(std::int64_t user_id, int depth);
   Result<void> AddPasswordHistory(std::int64_t user_id, std::string_view password_hash,
                                   std::string_view now);
+  /// Re-enabling (disabled true → false) also sets `enabled_at`, which restarts the idle clock.
   Result<void> UpdateAdministration(std::int64_t user_id, std::string_view role, bool tenant_admin,
                                     bool disabled, const std::optional<std::string>& expires_at,
                                     std::string_view now);
+  /// Enabled accounts whose last sign-in (or creation, if never) and last re-enabling are both
+  /// before `cutoff`.
+  Result<std::vector<IdleUser>> IdleUsers(std::string_view cutoff);
+  /// Disables an enabled account; false when it was disabled already.
+  Result<bool> DisableUser(std::int64_t user_id, std::string_view now);
   Result<void> RecordSignInFailure(std::int64_t user_id, int failures,
                                    const std::optional<std::string>& locked_until);
   Result<void> RecordSignIn(std::int64_t user_id, std::string_view now);
@@ -149,8 +165,10 @@ class AccountStore {
   Result<void> InsertInvitation(const InvitationRecord& invitation);
   Result<std::optional<InvitationRecord>> FindInvitation(std::string_view token_hash);
   Result<void> UseInvitation(std::string_view token_hash, std::string_view now);
-  /// Every unused invitation of the user becomes unusable (a new link replaces them).
+  /// Every unused link of the user becomes unusable (a new link replaces them).
   Result<void> RetireInvitations(std::int64_t user_id, std::string_view now);
+  /// Every unused link of one purpose becomes unusable.
+  Result<void> RetireLinks(std::int64_t user_id, std::string_view purpose, std::string_view now);
 
   Result<std::int64_t> InsertToken(const TokenRecord& token);
   Result<std::optional<std::pair<TokenRecord, UserRecord>>> FindTokenAndUser(

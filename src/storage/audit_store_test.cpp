@@ -77,12 +77,16 @@ class AuditStoreContract : public ::testing::TestWithParam<std::string> {
 TEST_P(AuditStoreContract, MigrationsIncludeThePlaceholderAndTheAuditLog) {
   auto lease = database_->Acquire();
   ASSERT_TRUE(lease);
-  EXPECT_EQ(LatestSchemaVersion(), 5);
+  EXPECT_GE(LatestSchemaVersion(), 5);
   auto versions = (*lease)->Query("SELECT version FROM schema_migrations ORDER BY version");
   ASSERT_TRUE(versions);
   std::vector<std::string> applied;
   for (const auto& row : versions->rows) applied.push_back(row[0].value_or(""));
-  EXPECT_EQ(applied, (std::vector<std::string>{"1", "2", "3", "4", "5"}));
+  std::vector<std::string> expected;
+  for (int version = 1; version <= LatestSchemaVersion(); ++version) {
+    expected.push_back(std::to_string(version));
+  }
+  EXPECT_EQ(applied, expected);
   auto again = Migrate(**lease);
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, 0);

@@ -69,11 +69,30 @@ class ConnectionLease {
   std::unique_ptr<Connection> connection_;
 };
 
+/// Follows the changes that any process makes to the tables authentication and cached reads
+/// depend on (users, sessions, API tokens, the registry generation), so a server may keep them in
+/// memory instead of reading them on every request. The epoch moves on every such change; a value
+/// cached under an older epoch is stale.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
+  /// The current epoch, or nothing while changes cannot be followed (the feed's connection is
+  /// down): then nothing may be served from memory.
+  virtual std::optional<std::uint64_t> Epoch() const = 0;
+  /// A change this process made: moves the epoch at once, before the database's own notice.
+  virtual void Bump() = 0;
+};
+
 /// A pool of connections to one database (SQLite file or PostgreSQL server).
 class Database {
  public:
   virtual ~Database() = default;
   virtual Dialect dialect() const = 0;
+  /// Starts following changes (PostgreSQL: LISTEN on a connection of its own, fed by the
+  /// triggers of migration 8). False where the back-end has no such feed (SQLite).
+  virtual Result<bool> StartChangeFeed() { return false; }
+  /// The feed once started, else nullptr.
+  virtual ChangeFeed* changes() { return nullptr; }
   /// Borrows a connection, opening one when the pool is empty and below its size, otherwise
   /// waiting for one to be returned.
   virtual Result<ConnectionLease> Acquire() = 0;

@@ -11,6 +11,26 @@
 namespace sg::storage {
 namespace {
 
+/// Migration 8, PostgreSQL only: every committed change to what authentication and cached reads
+/// depend on notifies `sg_changes`, which a server's change feed follows (storage/db.hpp). Session
+/// inserts and touches, token touches and sign-in counters do not invalidate anything cached and
+/// are left out where a column list allows it.
+constexpr std::string_view kChangeNoticeTriggers = R"sql(
+CREATE FUNCTION sg_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('sg_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION sg_notify_change();
+CREATE TRIGGER sessions_ended AFTER DELETE ON sessions
+  FOR EACH STATEMENT EXECUTE FUNCTION sg_notify_change();
+CREATE TRIGGER api_tokens_changed AFTER UPDATE OF revoked_at, expires_at, scopes OR DELETE
+  ON api_tokens FOR EACH STATEMENT EXECUTE FUNCTION sg_notify_change();
+CREATE TRIGGER registry_generation_moved AFTER UPDATE ON registry_generation
+  FOR EACH STATEMENT EXECUTE FUNCTION sg_notify_change();
+)sql";
+
 /// The primary key spelling differs between the dialects; every other line of a migration is
 /// shared. `{pk}` in a migration is replaced by the dialect's auto-increment key.
 constexpr std::string_view kSqlitePrimaryKey = "INTEGER PRIMARY KEY";
@@ -191,6 +211,16 @@ CREATE TABLE audit_assignment_contracts (
   PRIMARY KEY (assignment_id, contract_id)
 );
 )sql"},
+    {7, "password-reset links beside invitations; when an account was last re-enabled", R"sql(
+ALTER TABLE invitations ADD COLUMN purpose TEXT NOT NULL DEFAULT 'invitation'
+  CHECK (purpose IN ('invitation', 'reset'));
+ALTER TABLE users ADD COLUMN enabled_at TEXT;
+)sql"},
+    {8,
+     "change notices for in-memory caches (PostgreSQL)",
+     "CREATE INDEX sessions_last_seen ON sessions(last_seen_at);",
+     {},
+     kChangeNoticeTriggers},
 };
 
 constexpr std::string_view kCreateVersionTable =

@@ -2,13 +2,18 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
+#include <thread>
 #include <utility>
 #include <variant>
 
@@ -405,6 +410,116 @@ class PostgresConnection final : public Connection {
   std::uint64_t statements_made_ = 0;
   bool fatal_notice_ = false;
 };
+
+namespace {
+
+/// Opens a libpq connection with the pool's settings (a bare PGconn, for the change feed).
+ConnPtr ConnectRaw(const std::string& uri) {
+  const char* const keywords[] = {"connect_timeout", "application_name", "dbname",
+                                  "client_encoding", nullptr};
+  const char* const values[] = {"10", "supplyguard-feed", uri.c_str(), "UTF8", nullptr};
+  return ConnPtr(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
+}
+
+/// The change feed of a PostgreSQL database: a thread LISTENs on `sg_changes`, which migration
+/// 7's triggers notify after every committed change that authentication or cached reads depend
+/// on, and moves the epoch for each batch of notices. While its connection is down the feed
+/// answers no epoch, so callers read the database instead; every reconnection moves the epoch,
+/// since notices sent while it was down are lost.
+class PostgresChangeFeed final : public ChangeFeed {
+ public:
+  explicit PostgresChangeFeed(std::string uri) : uri_(std::move(uri)) {}
+  ~PostgresChangeFeed() override {
+    if (thread_.joinable()) {
+      thread_.request_stop();
+      thread_.join();
+    }
+  }
+
+  /// Listens once on the calling thread (so a bad address fails now), then follows on its own.
+  Result<void> Start() {
+    ConnPtr conn = Listen();
+    if (!conn) return Fail(Error::Unavailable("PostgreSQL: the change feed cannot LISTEN"));
+    thread_ = std::jthread([this, first = std::move(conn)](std::stop_token stop) mutable {
+      Run(std::move(first), stop);
+    });
+    return {};
+  }
+
+  std::optional<std::uint64_t> Epoch() const override {
+    if (!healthy_.load(std::memory_order_acquire)) return std::nullopt;
+    return epoch_.load(std::memory_order_acquire);
+  }
+  void Bump() override { epoch_.fetch_add(1, std::memory_order_acq_rel); }
+
+ private:
+  ConnPtr Listen() {
+    ConnPtr conn = ConnectRaw(uri_);
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) return nullptr;
+    const ResultPtr listened(PQexec(conn.get(), "LISTEN sg_changes"));
+    if (PQresultStatus(listened.get()) != PGRES_COMMAND_OK) return nullptr;
+    return conn;
+  }
+
+  void Run(ConnPtr conn, std::stop_token stop) {
+    auto backoff = std::chrono::milliseconds(100);
+    while (!stop.stop_requested()) {
+      if (!conn) conn = Listen();
+      if (conn) {
+        Bump();  // whatever was cached before this connection listened may be stale
+        healthy_.store(true, std::memory_order_release);
+        backoff = std::chrono::milliseconds(100);
+        Follow(conn.get(), stop);
+        healthy_.store(false, std::memory_order_release);
+        Bump();
+        conn.reset();
+      }
+      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop.stop_requested();
+           waited += std::chrono::milliseconds(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+
+  /// Returns when the connection fails or a stop is requested.
+  void Follow(PGconn* conn, const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      pollfd descriptor{PQsocket(conn), POLLIN, 0};
+      const int ready = poll(&descriptor, 1, 200);
+      if (ready < 0 && errno != EINTR) return;
+      if (ready > 0) {
+        if (PQconsumeInput(conn) == 0) return;
+        bool noticed = false;
+        while (PGnotify* notice = PQnotifies(conn)) {
+          PQfreemem(notice);
+          noticed = true;
+        }
+        if (noticed) Bump();
+      }
+      if (PQstatus(conn) != CONNECTION_OK) return;
+    }
+  }
+
+  const std::string uri_;
+  std::atomic<std::uint64_t> epoch_{0};
+  std::atomic<bool> healthy_{false};
+  std::jthread thread_;
+};
+
+}  // namespace
+
+Result<bool> PostgresDatabase::StartChangeFeed() {
+  if (feed_) return true;
+  auto feed = std::make_unique<PostgresChangeFeed>(uri_);
+  if (auto started = feed->Start(); !started) {
+    Error error = std::move(started.error());
+    error.detail += " (" + target_ + ")";
+    return Fail(std::move(error));
+  }
+  feed_ = std::move(feed);
+  return true;
+}
 
 PostgresDatabase::PostgresDatabase(std::string uri, std::string target,
                                    std::shared_ptr<const std::vector<std::string>> secrets,

@@ -42,6 +42,10 @@ class PostgresDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   Result<ConnectionLease> Acquire() override;
+  /// LISTENs on `sg_changes` from a thread and connection of its own (reconnecting with back-off);
+  /// fails when the first connection fails.
+  Result<bool> StartChangeFeed() override;
+  ChangeFeed* changes() override { return feed_.get(); }
 
  protected:
   void Release(std::unique_ptr<Connection> connection) override;
@@ -62,6 +66,8 @@ class PostgresDatabase final : public Database {
   const std::shared_ptr<const std::vector<std::string>> secrets_;
   const int pool_size_;
   const std::chrono::milliseconds acquire_timeout_;
+
+  std::unique_ptr<ChangeFeed> feed_;
 
   std::mutex mutex_;
   std::condition_variable returned_;

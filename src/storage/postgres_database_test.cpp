@@ -508,3 +508,50 @@ TEST(PostgresOpen, RefusesAPoolOfNoConnections) {
 
 }  // namespace
 }  // namespace sg::storage
+
+namespace sg::storage {
+namespace {
+
+/// Polls `condition` for up to five seconds.
+template <typename Condition>
+bool Eventually(Condition condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+TEST_F(PostgresContract, ChangeFeedFollowsNoticesAndSurvivesALostConnection) {
+  EXPECT_EQ(database_->changes(), nullptr);
+  auto started = database_->StartChangeFeed();
+  ASSERT_TRUE(started) << started.error().detail;
+  EXPECT_TRUE(*started);
+  ChangeFeed* feed = database_->changes();
+  ASSERT_NE(feed, nullptr);
+  ASSERT_TRUE(Eventually([&] { return feed->Epoch().has_value(); }));
+
+  // A notice from any connection moves the epoch; so does a change made here, at once.
+  const auto before = *feed->Epoch();
+  ASSERT_TRUE(Lease()->Query("NOTIFY sg_changes"));
+  EXPECT_TRUE(Eventually([&] { return feed->Epoch().value_or(0) > before; }));
+  const auto noticed = feed->Epoch().value_or(0);
+  feed->Bump();
+  EXPECT_GT(feed->Epoch().value_or(0), noticed);
+
+  // The server ends the feed's connection: it reconnects, and the epoch has moved (notices sent
+  // meanwhile are lost, so whatever was cached before is stale).
+  const auto before_loss = feed->Epoch().value_or(0);
+  auto killed = Lease()->Query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+      "'supplyguard-feed' AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(killed) << killed.error().detail;
+  EXPECT_TRUE(Eventually([&] { return feed->Epoch().value_or(0) >= before_loss + 2; }));
+  const auto reconnected = feed->Epoch().value_or(0);
+  ASSERT_TRUE(Lease()->Query("NOTIFY sg_changes"));
+  EXPECT_TRUE(Eventually([&] { return feed->Epoch().value_or(0) > reconnected; }));
+}
+
+}  // namespace
+}  // namespace sg::storage

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "storage/account_store.hpp"
 #include "storage/assignment_store.hpp"
@@ -518,6 +519,49 @@ TEST_P(StoreContract, PasswordHistoryIsNewestFirst) {
   auto history = accounts.PasswordHistory(user, 2);
   ASSERT_TRUE(history);
   EXPECT_EQ(*history, (std::vector<std::string>{"h3", "h2"}));
+}
+
+/// PostgreSQL's triggers (migration 8) notify the change feed of what cached authentication and
+/// reads depend on, and of nothing else; SQLite has no feed.
+TEST_P(StoreContract, ChangeNoticesCoverWhatCachesDependOn) {
+  auto started = database_->StartChangeFeed();
+  ASSERT_TRUE(started) << started.error().detail;
+  if (GetParam() == "sqlite") {
+    EXPECT_FALSE(*started);
+    EXPECT_EQ(database_->changes(), nullptr);
+    return;
+  }
+  ChangeFeed* feed = database_->changes();
+  ASSERT_NE(feed, nullptr);
+  const auto settle = [&] {
+    // Waits until the epoch has stayed put for 300 ms and returns it.
+    for (int tries = 0; tries < 50; ++tries) {
+      const auto first = feed->Epoch();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (first && feed->Epoch() == first) return *first;
+    }
+    ADD_FAILURE() << "the change feed never settled";
+    return std::uint64_t{0};
+  };
+  auto lease = database_->Acquire();
+  ASSERT_TRUE(lease);
+  AccountStore accounts(**lease);
+  RegistryStore store(**lease);
+  const auto user = AddTestUser(accounts, "feed@b.tw");
+  ASSERT_TRUE(accounts.InsertSession(TestSession("hf", user, "pf")));
+  const auto moved = [&](auto change) {
+    const auto before = settle();
+    change();
+    return settle() > before;
+  };
+  // Session inserts and touches change nothing cached; ending one does.
+  EXPECT_FALSE(
+      moved([&] { ASSERT_TRUE(accounts.TouchSession("hf", "2026-01-02T00:00:00.000Z")); }));
+  EXPECT_TRUE(moved([&] { ASSERT_TRUE(accounts.DeleteSession("hf")); }));
+  EXPECT_TRUE(moved([&] { ASSERT_TRUE(store.BumpGeneration()); }));
+  EXPECT_TRUE(moved([&] {
+    ASSERT_TRUE((*lease)->Query("UPDATE users SET disabled = 1 WHERE id = $1", {user}));
+  }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),

@@ -139,8 +139,13 @@ def add_user(url: str, email: str, role: str, agency: str | None = None,
 class Server:
     """`supplyguard serve` on a free port; `lines` holds what it printed before listening."""
 
-    def __init__(self, db_url: str, log_dir: Path, extra: Iterable[str] = ()) -> None:
-        env = dict(os.environ, SG_QUIET="1", SG_KEY_DIR=str(KEY_DIR))
+    def __init__(self, db_url: str, log_dir: Path, extra: Iterable[str] = (),
+                 quiet: bool = True) -> None:
+        env = dict(os.environ, SG_KEY_DIR=str(KEY_DIR))
+        if quiet:  # no per-request log lines
+            env["SG_QUIET"] = "1"
+        else:
+            env.pop("SG_QUIET", None)
         self.stderr_path = log_dir / f"serve-{uuid.uuid4().hex[:8]}.stderr"
         self._stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(

@@ -13,7 +13,8 @@ from sg_http import PASSWORD, Client, add_user, migrate
 
 PUBLIC = {("POST", "/api/v1/session"), ("GET", "/healthz"), ("GET", "/metrics"),
           ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/invitations/x"),
-          ("POST", "/api/v1/invitations/x")}
+          ("POST", "/api/v1/invitations/x"), ("POST", "/api/v1/password-reset"),
+          ("GET", "/api/v1/password-reset/x"), ("POST", "/api/v1/password-reset/x")}
 SUBSTITUTIONS = {"{collection}": "agencies", "{id}": "1", "{kind}": "agencies",
                  "{token}": "x"}
 

@@ -432,3 +432,37 @@ def test_import_with_unknown_or_missing_columns_is_422(authority, base, unchange
     assert duplicate.status == 422
     assert [(e["row"], e["column"], e["code"]) for e in duplicate.json()["errors"]] == [
         (1, "name", "duplicateColumn")]
+
+
+def test_a_forged_path_cannot_break_or_forge_a_log_line(make_database, tmp_root):
+    """Client text (method, path) is JSON-encoded in the request log (CWE-117, found by the
+    scanner run in docs/security-scan/FINDINGS.md); every response carries a Date header."""
+    from sg_http import Server, migrate
+    import json as json_module
+    import time as time_module
+    database = make_database()
+    migrate(database.url)
+    server = Server(database.url, tmp_root, quiet=False)
+    try:
+        forged = ('/api/v1/x%22,%22status%22:200,%22ip%22:%2210.9.9.9%22%7D%0A%7B%22time%22:'
+                  '%222026-11-21T00:00:00.000Z%22,%22event%22:%22forged')
+        answer = server.client().get(forged)
+        assert answer.status in (401, 404)
+        assert answer.header("Date") and answer.header("Date").endswith(" GMT")
+        deadline = time_module.monotonic() + 5
+        request_lines: list[dict] = []
+        while time_module.monotonic() < deadline and not request_lines:
+            parsed = []
+            for line in list(server.output):
+                if line.startswith("SupplyGuard") or not line.strip().startswith("{"):
+                    continue
+                parsed.append(json_module.loads(line))  # every log line is one JSON object
+            request_lines = [entry for entry in parsed if entry.get("path", "").startswith(
+                "/api/v1/x")]
+            time_module.sleep(0.05)
+        assert request_lines, "".join(server.output)
+        assert request_lines[0]["status"] == answer.status
+        assert request_lines[0]["ip"] == "127.0.0.1"
+        assert not any(entry.get("event") == "forged" for entry in parsed)
+    finally:
+        assert server.stop() == 0

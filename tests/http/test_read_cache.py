@@ -4,6 +4,7 @@ across tenants. Answers are cached per registry generation and per reader's scop
 from __future__ import annotations
 
 import re
+import time
 
 import registry_data as data
 from sg_http import Client, fresh_tax_ids, run_cli, unique
@@ -88,6 +89,12 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(env, authority, tmp
         f"2099-12-31,{system}\n", encoding="utf-8")
     done = run_cli("import", "contracts", str(csv_path), "--db", env.database.url)
     assert done.returncode == 0, done.stdout + done.stderr
+    # SQLite servers read the generation on every request; PostgreSQL servers hear of the commit
+    # through LISTEN, asynchronously (normally within a millisecond): allow them a moment.
+    deadline = time.monotonic() + (3 if env.backend == "postgres" else 0)
+    while (authority.ok("GET", "/api/v1/contracts", contract_id=contract)["total"] == 0
+           and time.monotonic() < deadline):
+        time.sleep(0.01)
     assert authority.ok("GET", "/api/v1/contracts", contract_id=contract)["total"] == 1
     after = {row["vendor_tax_id"]: row
              for row in authority.ok("GET", "/api/v1/reports/concentration")["items"]}

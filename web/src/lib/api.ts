@@ -175,8 +175,13 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     parsed,
     parseRetryAfter(response.headers.get('Retry-After')),
   );
-  // The public invitation routes never have a session to lose.
-  if (response.status === 401 && !path.startsWith('/session') && !path.startsWith('/invitations/'))
+  // The public invitation and password-reset routes never have a session to lose.
+  if (
+    response.status === 401 &&
+    !path.startsWith('/session') &&
+    !path.startsWith('/invitations/') &&
+    !path.startsWith('/password-reset')
+  )
     unauthenticatedHandler?.(error);
   throw error;
 }
@@ -320,6 +325,27 @@ export function getInvitation(token: string): Promise<InvitationInfo> {
 /** Sets the invited user's password (204); a 422 carries the policy's codes in `password`. */
 export async function acceptInvitation(token: string, password: string): Promise<void> {
   await request<undefined>('POST', `/invitations/${encodeURIComponent(token)}`, {
+    json: { password },
+  });
+}
+
+// --- Password reset (public: no session) --------------------------------------------------
+
+/**
+ * Asks for a reset link by e-mail. The answer (202) is the same whether or not the account
+ * exists; 429 when the address asked too often.
+ */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await request<unknown>('POST', '/password-reset', { json: { email } });
+}
+
+export function getPasswordReset(token: string): Promise<InvitationInfo> {
+  return request('GET', `/password-reset/${encodeURIComponent(token)}`);
+}
+
+/** Sets the new password (204) and ends every session of the account; 422 as for invitations. */
+export async function resetPassword(token: string, password: string): Promise<void> {
+  await request<undefined>('POST', `/password-reset/${encodeURIComponent(token)}`, {
     json: { password },
   });
 }

@@ -53,6 +53,7 @@ const zhTW = {
   'signIn.back': '返回重新輸入帳號密碼',
   'signIn.codeFailed': '驗證失敗。請確認驗證碼後再試，或返回重新輸入電子郵件與密碼。',
   'signIn.rateLimited': '嘗試次數過多，請於 {seconds} 秒後再試。',
+  'signIn.forgot': '忘記密碼？',
   'password.title': '變更密碼',
   'password.forcedIntro': '您目前使用的是一次性密碼，請先設定新密碼才能繼續使用本系統。',
   'password.rules':
@@ -406,6 +407,24 @@ const zhTW = {
   'invitation.done': '密碼已設定，請以新密碼登入。',
   'invitation.toSignIn': '前往登入',
 
+  'forgot.title': '忘記密碼',
+  'forgot.intro':
+    '請輸入您的帳號電子郵件。若該帳號可以使用，我們會寄出重設密碼的連結，連結 1 小時內有效且只能使用一次。',
+  'forgot.email': '電子郵件',
+  'forgot.submit': '寄送重設連結',
+  'forgot.submitting': '送出中…',
+  'forgot.sent':
+    '若 {email} 有可使用的帳號，重設密碼的連結已寄出。請查看您的信箱（含垃圾郵件匣）；若未收到，請洽您的管理者。',
+  'forgot.again': '重新輸入電子郵件',
+  'forgot.toSignIn': '返回登入',
+
+  'reset.title': '重設密碼',
+  'reset.intro':
+    '請為帳號 {email} 設定新密碼。此連結於 {expires} 前有效且只能使用一次；設定後，此帳號所有登入中的工作階段都會結束。',
+  'reset.invalid': '此重設連結無效、已使用過或已過期。請重新申請重設密碼。',
+  'reset.requestAgain': '重新申請重設密碼',
+  'reset.done': '密碼已重設，請以新密碼登入。',
+
   'audit.title': '稽核紀錄',
   'audit.introAll':
     '平台上每一項登入、權限變更與資料異動的紀錄。紀錄以雜湊鏈串接，任何修改或刪除都能被驗出。',
@@ -455,6 +474,8 @@ const zhTW = {
   'audit.action.session.sign_out': '登出',
   'audit.action.session.expired': '工作階段逾時',
   'audit.action.password.change': '變更密碼',
+  'audit.action.password.reset_requested': '申請重設密碼',
+  'audit.action.password.reset': '重設密碼',
   'audit.action.mfa.enrol': '設定兩步驟驗證',
   'audit.action.mfa.reset': '重設兩步驟驗證',
   'audit.action.user.invite': '邀請使用者',
@@ -590,6 +611,7 @@ const en: Record<MessageKey, string> = {
   'signIn.codeFailed':
     'Verification failed. Check the code and try again, or go back and enter your email and password again.',
   'signIn.rateLimited': 'Too many attempts. Try again in {seconds} seconds.',
+  'signIn.forgot': 'Forgot your password?',
   'password.title': 'Change password',
   'password.forcedIntro':
     'You signed in with a one-time password. Choose a new password to continue.',
@@ -953,6 +975,24 @@ const en: Record<MessageKey, string> = {
   'invitation.done': 'Your password is set. Sign in with it.',
   'invitation.toSignIn': 'Go to sign-in',
 
+  'forgot.title': 'Forgot your password',
+  'forgot.intro':
+    'Enter your account’s email. If the account can be used, we email a link to reset the password; it works once within 1 hour.',
+  'forgot.email': 'Email',
+  'forgot.submit': 'Send the reset link',
+  'forgot.submitting': 'Sending…',
+  'forgot.sent':
+    'If {email} has an account that can be used, a link to reset its password is on its way. Check your inbox (and spam folder); if nothing arrives, ask your administrator.',
+  'forgot.again': 'Enter another email',
+  'forgot.toSignIn': 'Back to sign-in',
+
+  'reset.title': 'Reset your password',
+  'reset.intro':
+    'Choose a new password for {email}. This link works once and is valid until {expires}; afterwards every session of this account ends.',
+  'reset.invalid': 'This reset link is invalid, already used or expired. Ask for a new one.',
+  'reset.requestAgain': 'Ask for a new reset link',
+  'reset.done': 'Your password is reset. Sign in with the new one.',
+
   'audit.title': 'Audit log',
   'audit.introAll':
     'Every sign-in, permission change and data change on the platform. Entries are hash-chained, so an edit or deletion can be detected.',
@@ -1003,6 +1043,8 @@ const en: Record<MessageKey, string> = {
   'audit.action.session.sign_out': 'Sign-out',
   'audit.action.session.expired': 'Session expired',
   'audit.action.password.change': 'Password change',
+  'audit.action.password.reset_requested': 'Password reset requested',
+  'audit.action.password.reset': 'Password reset',
   'audit.action.mfa.enrol': 'MFA enrolment',
   'audit.action.mfa.reset': 'MFA reset',
   'audit.action.user.invite': 'User invited',

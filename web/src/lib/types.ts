@@ -116,6 +116,8 @@ export interface NewUser {
 export interface InvitationLink {
   url: string;
   expires_at: string;
+  /** An e-mail with the link went to the user's queue (SMTP and the public URL configured). */
+  email_queued?: boolean;
 }
 
 export interface InviteAnswer {
@@ -123,7 +125,7 @@ export interface InviteAnswer {
   invitation: InvitationLink;
 }
 
-/** What the public invitation page learns about its token. */
+/** What the public invitation (or password-reset) page learns about its token. */
 export interface InvitationInfo {
   email: string;
   expires_at: string;
@@ -136,6 +138,8 @@ export const auditActions = [
   'session.sign_out',
   'session.expired',
   'password.change',
+  'password.reset_requested',
+  'password.reset',
   'mfa.enrol',
   'mfa.reset',
   'user.invite',
