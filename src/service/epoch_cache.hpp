@@ -31,16 +31,24 @@ class EpochCache {
     return feed ? feed->Epoch() : std::optional<std::uint64_t>{};
   }
 
-  std::optional<Value> Find(const std::string& key) const {
+  /// The value kept under `key` if the feed shows no change since it was read. Past `ttl` one
+  /// caller at a time is told to read it again (a miss) while the others keep the kept value, so
+  /// that an expiry does not send every request in flight to the database at once.
+  std::optional<Value> Find(const std::string& key) {
     const auto epoch = Epoch();
     if (!epoch) return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex_);
     const auto found = entries_.find(key);
-    if (found == entries_.end() || found->second.epoch != *epoch ||
-        std::chrono::steady_clock::now() - found->second.stored_at > ttl_) {
+    if (found == entries_.end() || found->second.epoch != *epoch) return std::nullopt;
+    Entry& entry = found->second;
+    if (now - entry.stored_at <= ttl_) return entry.value;
+    if (now - entry.stored_at > 2 * ttl_) return std::nullopt;
+    if (now - entry.refresh_claimed_at > ttl_ / 10) {
+      entry.refresh_claimed_at = now;  // this caller reads it again
       return std::nullopt;
     }
-    return found->second.value;
+    return entry.value;
   }
 
   void Store(const std::string& key, Value value, std::optional<std::uint64_t> epoch) {
@@ -66,6 +74,7 @@ class EpochCache {
     Value value;
     std::uint64_t epoch;
     std::chrono::steady_clock::time_point stored_at;
+    std::chrono::steady_clock::time_point refresh_claimed_at{};  // when a caller went to read it
   };
   storage::Database& database_;
   const std::size_t capacity_;
