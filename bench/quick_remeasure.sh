@@ -15,6 +15,7 @@ done
 echo 'Bench-Passphrase-2026' | $B user add --db "$DB" --email quick@test.gov.tw --role authority --password-stdin >/dev/null
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 SG_QUIET=1 $B serve --db "$DB" --password-profile asvs --listen 127.0.0.1:0 > $D/serve.log 2>&1 & PID=$!
+trap 'kill -TERM $PID 2>/dev/null || true' EXIT  # also when a step fails (set -e)
 for _ in $(seq 1 100); do grep -qs "listening on" $D/serve.log && break; sleep 0.1; done
 URL=$(grep -oE "http://127.0.0.1:[0-9]+" $D/serve.log | head -1)
 COOKIE=$(curl -s -i -X POST $URL/api/v1/session -d '{"email":"quick@test.gov.tw","password":"Bench-Passphrase-2026"}' | grep -i set-cookie | sed -E 's/.*(sg_session=[^;]+).*/\1/')

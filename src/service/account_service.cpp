@@ -473,7 +473,6 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
   if (token.empty() || token.size() > 128) return Fail(Error::Unauthenticated());
   const std::string hash = auth::Sha256Hex(token);
   const auto now = clock_.Now();
-  const std::string idle_cutoff = FormatTimestamp(now - policy_.idle_timeout);
   const std::string absolute_cutoff = FormatTimestamp(now - policy_.absolute_timeout);
   // Refresh the idle timer at most once a minute (or a tenth of the idle timeout, when that is
   // shorter): it saves a write on most requests without letting a session in use expire.
@@ -508,6 +507,7 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
   if (!found) return std::unexpected(found.error());
   if (!*found) return Fail(Error::Unauthenticated());
   auto& [session, user] = **found;
+  const std::string idle_cutoff = FormatTimestamp(now - policy_.idle_timeout);
   if (session.last_seen_at < idle_cutoff || session.created_at < absolute_cutoff) {
     (void)accounts.DeleteSession(hash);
     return Fail(

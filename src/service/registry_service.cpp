@@ -143,12 +143,6 @@ std::optional<std::string> WriteRefusal(const Caller& caller, const EntityDef& e
   return "";
 }
 
-/// Tells this process's caches of the registry generation that it may have moved.
-struct ChangedOnExit {
-  const EpochCache<std::int64_t>& cache;
-  ~ChangedOnExit() { cache.ChangedHere(); }
-};
-
 Error Forbidden(const std::optional<std::string>& field) {
   Error error = Error::Forbidden("You may not change this record.");
   if (field && !field->empty()) error.fields[*field].push_back("readOnly");
@@ -246,7 +240,6 @@ Result<json::object> RegistryService::Get(const Caller& caller, EntityKind kind,
 
 Result<json::object> RegistryService::Create(const Caller& caller, EntityKind kind,
                                              const json::object& body) {
-  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   FieldErrors errors;
   auto values = std::optional<json::object>(ParseBody(entity, body, errors));
@@ -312,6 +305,7 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
     return id;
   });
   if (!created) return std::unexpected(created.error());
+  generation_.ChangedHere();  // committed: this process's cached generation is stale
   auto record = store.Find(entity, ScopeOf(Caller::CommandLine(), clock_), *created);
   if (!record) return std::unexpected(record.error());
   return std::move(record->value());
@@ -319,7 +313,6 @@ Result<json::object> RegistryService::Create(const Caller& caller, EntityKind ki
 
 Result<json::object> RegistryService::Update(const Caller& caller, EntityKind kind,
                                              std::string_view id_text, const json::object& body) {
-  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
@@ -370,6 +363,7 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
     return Audit(**connection, caller, "record.update", entity, *id, changes);
   });
   if (!updated) return std::unexpected(updated.error());
+  generation_.ChangedHere();
   auto record = store.Find(entity, ScopeOf(caller, clock_), *id);
   if (!record) return std::unexpected(record.error());
   if (!*record) return Fail(NotFoundFor(entity));
@@ -378,7 +372,6 @@ Result<json::object> RegistryService::Update(const Caller& caller, EntityKind ki
 
 Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
                                      std::string_view id_text) {
-  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   const auto id = text::ParsePositiveId(id_text);
   if (!id) return Fail(NotFoundFor(entity));
@@ -386,7 +379,7 @@ Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
   if (!connection) return std::unexpected(connection.error());
   RegistryStore store(**connection);
   const std::string now = FormatTimestamp(clock_.Now());
-  return storage::InTransaction(**connection, [&]() -> Result<void> {
+  auto deleted = storage::InTransaction(**connection, [&]() -> Result<void> {
     auto current = store.Find(entity, ScopeOf(caller, clock_), *id);
     if (!current) return std::unexpected(current.error());
     if (!*current) return Fail(NotFoundFor(entity));
@@ -405,6 +398,8 @@ Result<void> RegistryService::Delete(const Caller& caller, EntityKind kind,
     }
     return Audit(**connection, caller, "record.delete", entity, *id, changes);
   });
+  if (deleted) generation_.ChangedHere();
+  return deleted;
 }
 
 Result<json::array> RegistryService::History(const Caller& caller, EntityKind kind,
@@ -423,7 +418,6 @@ Result<json::array> RegistryService::History(const Caller& caller, EntityKind ki
 
 Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind kind,
                                              const importer::Table& table, bool dry_run) {
-  const ChangedOnExit changed(generation_);  // after the transaction, committed or not
   const EntityDef& entity = registry::Definition(kind);
   ImportReport report;
   report.dry_run = dry_run;
@@ -648,6 +642,7 @@ Result<ImportReport> RegistryService::Import(const Caller& caller, EntityKind ki
     return store.BumpGeneration();
   });
   if (!applied && applied.error().code != "rollback") return std::unexpected(applied.error());
+  if (applied) generation_.ChangedHere();  // committed (not a dry run, no bad row)
   std::stable_sort(
       report.errors.begin(), report.errors.end(),
       [](const ImportError& left, const ImportError& right) { return left.row < right.row; });
