@@ -45,6 +45,7 @@ async function invite() {
 
 test('an invitation link sets the password once', { skip: missingEnv }, async () => {
   const { invitee, url } = await invite();
+  assert.ok(browser);
   const page = await browser.newPage();
   try {
     await page.goto(url);
@@ -64,7 +65,7 @@ test('an invitation link sets the password once', { skip: missingEnv }, async ()
     await page.getByTestId('sign-in-email').fill(invitee);
     await page.getByTestId('sign-in-password').fill(newPassword);
     await page.getByTestId('sign-in-submit').click();
-    await page.waitForFunction(() => !document.querySelector('[data-testid="sign-in-email"]'));
+    await page.getByTestId('sign-in-email').waitFor({ state: 'detached' });
     // The link is used up.
     await page.goto(url);
     await page.getByTestId('invitation-invalid').waitFor();
@@ -74,6 +75,7 @@ test('an invitation link sets the password once', { skip: missingEnv }, async ()
 });
 
 test('an unknown reset link offers a new one and the sign-in', { skip: missingEnv }, async () => {
+  assert.ok(browser);
   const page = await browser.newPage();
   try {
     await page.goto(`${baseUrl}/#/password-reset/${randomBytes(24).toString('hex')}`);
