@@ -299,6 +299,7 @@ struct App::Impl {
           "# TYPE supplyguard_read_cache_bytes gauge\n"
           "supplyguard_read_cache_bytes {}\n",
           cache.hits, cache.misses, cache.bytes);
+      if (config.timings != nullptr) config.timings->AppendPrometheus(body);
       Response response = Response::Json(200, std::move(body));
       response.content_type = "text/plain; version=0.0.4";
       return response;

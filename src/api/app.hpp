@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/timings.hpp"
 #include "service/account_service.hpp"
 #include "service/audit_service.hpp"
 #include "service/registry_service.hpp"
@@ -29,6 +30,7 @@ struct AppConfig {
   std::filesystem::path web_root;                        // the built UI (web/dist); empty: no UI
   bool secure_cookies = false;                           // set when served over TLS
   std::size_t read_cache_bytes = std::size_t{64} << 20;  // answers of registry reads; 0: off
+  const http::ServerTimings* timings = nullptr;          // shown at /metrics when set
 };
 
 /// The composition of services into the HTTP API: routing, authentication, CSRF, handlers.

@@ -587,6 +587,8 @@ int main(int argc, char** argv) {
     if (*serve) {
       const auto colon = listen.rfind(':');
       http::ServerConfig config;
+      http::ServerTimings timings;
+      config.timings = &timings;
       config.io_threads = io_threads;
       config.worker_threads = worker_threads;
       config.max_pending_requests = max_pending;
@@ -695,7 +697,7 @@ int main(int argc, char** argv) {
       service::AuditService audit_service(**database, server_key.public_key(), &audit_trail);
       api::App api_app(registry, accounts, audit_service,
                        api::AppConfig{std::filesystem::path(web_root), false,
-                                      read_cache_mib * (std::size_t{1} << 20)});
+                                      read_cache_mib * (std::size_t{1} << 20), &timings});
       auto anchor = [&]() {
         auto connection = (*database)->Acquire();
         if (!connection) return;

@@ -28,6 +28,10 @@
 namespace sg::http {
 namespace {
 
+double Seconds(std::chrono::steady_clock::duration elapsed) {
+  return std::chrono::duration<double>(elapsed).count();
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -309,11 +313,19 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     } else {
       const auto io_executor = co_await asio::this_coro::executor;
       co_await asio::post(asio::bind_executor(state.workers, use_awaitable));
-      if (std::chrono::steady_clock::now() - started > state.config.queue_timeout) {
+      const auto worker_started = std::chrono::steady_clock::now();
+      if (state.config.timings != nullptr) {
+        state.config.timings->queue.Record(Seconds(worker_started - started));
+      }
+      if (worker_started - started > state.config.queue_timeout) {
         response = Overloaded(request.request_id);
       } else {
         try {
           response = state.handler(request);
+          if (state.config.timings != nullptr) {
+            state.config.timings->handler.Record(
+                Seconds(std::chrono::steady_clock::now() - worker_started));
+          }
         } catch (const std::exception& exception) {
           spdlog::error(R"("request_id":"{}","event":"unhandled","detail":{})", request.request_id,
                         LogString(exception.what()));
@@ -333,6 +345,9 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     auto [write_error, written] =
         co_await bhttp::async_write(stream, reply, asio::as_tuple(use_awaitable));
     (void)written;
+    if (state.config.timings != nullptr) {
+      state.config.timings->total.Record(Seconds(std::chrono::steady_clock::now() - started));
+    }
     // Method and path come from the client: encoded, so they cannot break or forge a log line.
     spdlog::info(R"("request_id":"{}","method":{},"path":{},"status":{},"ms":{:.2f},"ip":{})",
                  request.request_id, LogString(request.method), LogString(request.path), status,

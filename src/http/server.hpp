@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "http/message.hpp"
+#include "http/timings.hpp"
 
 namespace sg::http {
 
@@ -37,6 +38,8 @@ struct ServerConfig {
   // Reverse proxies (addresses or CIDR ranges, IPv4 or IPv6) whose X-Forwarded-For and
   // X-Forwarded-Proto are believed. Empty: those headers are ignored.
   std::vector<std::string> trusted_proxies;
+  // Where request durations are recorded (for /metrics); null: not recorded. Must outlive Serve.
+  ServerTimings* timings = nullptr;
 };
 
 /// Serves HTTP/1.1 (over TLS when configured) until SIGTERM or SIGINT, then stops accepting, lets

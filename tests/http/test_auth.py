@@ -435,3 +435,22 @@ def test_idle_session_expires(idle_timeout_run):
 
 def test_session_in_use_does_not_expire(idle_timeout_run):
     assert idle_timeout_run["active"] == [200, 200, 200]
+
+
+def test_metrics_show_where_request_time_goes(env):
+    anonymous = env.anonymous()
+    for _ in range(3):
+        assert anonymous.get("/healthz").status == 200
+
+    def count(text, name):
+        line = next(x for x in text.splitlines() if x.startswith(name + "_count "))
+        return int(line.split()[1])
+
+    text = anonymous.get("/metrics").text
+    for name in ("supplyguard_http_queue_wait_seconds", "supplyguard_http_handler_seconds",
+                 "supplyguard_http_request_duration_seconds"):
+        assert f"# TYPE {name} histogram" in text
+        assert f'{name}_bucket{{le="+Inf"}}' in text
+    # The three health checks were answered and written before /metrics was asked.
+    assert count(text, "supplyguard_http_request_duration_seconds") >= 3
+    assert count(text, "supplyguard_http_handler_seconds") >= 4
