@@ -28,8 +28,11 @@ for name in "concentration:/api/v1/reports/concentration" "list:/api/v1/contract
 done
 for c in 64 512; do
   for name in "list:/api/v1/contracts?page=3&per_page=50&sort=-amount" "detail:/api/v1/systems/$SID" "concentration:/api/v1/reports/concentration"; do
+    curl -s "$URL/metrics" > $D/before.txt
     out=$(wrk -t2 -c$c -d10s --latency -H "Cookie: $COOKIE" "$URL${name#*:}" 2>&1)
+    curl -s "$URL/metrics" > $D/after.txt
     echo "wrk c=$c ${name%%:*}: $(echo "$out" | grep Requests/sec) p50 $(echo "$out" | awk '/ 50%/{print $2}') p99 $(echo "$out" | awk '/ 99%/{print $2}') $(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+    echo "    $(/usr/bin/python3 "$(dirname "$0")/server_quantiles.py" $D/before.txt $D/after.txt)"
   done
 done
 echo "server RSS: $(grep VmRSS /proc/$PID/status)"
