@@ -22,6 +22,7 @@
 #include "audit/server_key.hpp"
 #include "auth/crypto.hpp"
 #include "auth/password_policy.hpp"
+#include "cli/engine_commands.hpp"
 #include "core/text.hpp"
 #include "http/server.hpp"
 #include "importer/table.hpp"
@@ -450,7 +451,10 @@ int main(int argc, char** argv) {
   import->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
   import->add_flag("--dry-run", dry_run, "Validate and report without writing");
 
+  cli::EngineCommands engine_commands(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (auto code = engine_commands.RunChosen(std::cin, std::cout, std::cerr)) return *code;
 
   if (!auth::InitCrypto()) {
     std::cerr << "error: cannot initialise the cryptography library\n";
