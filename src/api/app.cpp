@@ -763,19 +763,26 @@ struct App::Impl {
   /// Answers a registry read from the read cache, or runs the handler and keeps a successful
   /// answer. The key holds everything the answer depends on: the registry generation and the
   /// caller's scope and date (CurrentReadVersion), the path and the decoded query parameters.
-  Response CachedRead(const Route& route, Context& context) {
-    auto version =
-        registry->CurrentReadVersion(context.session->caller, context.session->registry_generation);
-    if (!version) return ErrorOf(version.error(), context.request);
-    std::string key = version->scope_key;
+  /// The read cache's key of a request at `version`: the scope, the path and the query.
+  static std::string ReadCacheKey(const service::RegistryService::ReadVersion& version,
+                                  const Request& request) {
+    std::string key = version.scope_key;
     key += '\n';
-    key += context.request.path;
-    for (const auto& [name, value] : context.request.query) {
+    key += request.path;
+    for (const auto& [name, value] : request.query) {
       key += '\n';
       key += name;
       key += '=';
       key += value;
     }
+    return key;
+  }
+
+  Response CachedRead(const Route& route, Context& context) {
+    auto version =
+        registry->CurrentReadVersion(context.session->caller, context.session->registry_generation);
+    if (!version) return ErrorOf(version.error(), context.request);
+    const std::string key = ReadCacheKey(*version, context.request);
     if (auto cached = read_cache.Find(version->generation, key)) return *cached;
     Response response = route.handler(context);
     if (response.status == 200) {
@@ -783,6 +790,37 @@ struct App::Impl {
                        response.body.size() + key.size());
     }
     return response;
+  }
+
+  /// A registry read answered from memory alone — a session kept in memory, the registry
+  /// generation known and the answer in the read cache — or nothing, when anything would need
+  /// the database (the request then takes the usual path, which decides every refusal).
+  std::optional<Response> AnswerFromMemory(Request& request) {
+    if (request.method != "GET" || config.read_cache_bytes == 0 ||
+        request.query.contains("format") || request.Header("authorization")) {
+      return std::nullopt;
+    }
+    const auto token = request.Cookie(kSessionCookie);
+    if (!token) return std::nullopt;
+    std::map<std::string, std::string> params;
+    for (const Route& route : routes) {
+      if (!MatchPattern(route.info.pattern, request.path, params)) continue;
+      if (route.info.method != "GET" || route.caching != Caching::kRegistryRead ||
+          route.info.policy == Policy::kPublic) {
+        return std::nullopt;
+      }
+      auto session = accounts->FindSessionInMemory(*token, request.remote_ip, request.request_id);
+      if (!session || session->enrolment_only || session->must_change_password) {
+        return std::nullopt;
+      }
+      auto version =
+          registry->FindReadVersionInMemory(session->caller, session->registry_generation);
+      if (!version) return std::nullopt;
+      auto cached = read_cache.Find(version->generation, ReadCacheKey(*version, request));
+      if (!cached) return std::nullopt;
+      return *cached;
+    }
+    return std::nullopt;
   }
 
   /// Authenticates a request for `route`: an API token (Authorization: Bearer) limited to the
@@ -904,6 +942,12 @@ http::Response App::Handle(http::Request& request) {
   Response response = impl_->Dispatch(request);
   const unsigned status_class = std::min(5u, response.status / 100);
   ++impl_->metrics.by_class[status_class];
+  return response;
+}
+
+std::optional<http::Response> App::AnswerFromMemory(http::Request& request) {
+  std::optional<Response> response = impl_->AnswerFromMemory(request);
+  if (response) ++impl_->metrics.by_class[std::min(5u, response->status / 100)];
   return response;
 }
 

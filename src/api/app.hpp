@@ -39,6 +39,10 @@ class App {
   App(service::RegistryService& registry, service::AccountService& accounts,
       service::AuditService& audit, AppConfig config);
   http::Response Handle(http::Request& request);
+  /// The answer to `request` when it can be given from memory without blocking (a cached
+  /// registry read of a session kept in memory), for the server to give on its I/O thread;
+  /// otherwise nothing, and the request goes to Handle on a worker.
+  std::optional<http::Response> AnswerFromMemory(http::Request& request);
   /// Every route of the API with its policy (for the OpenAPI and policy tests).
   static std::vector<RouteInfo> Routes();
 

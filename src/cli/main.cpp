@@ -702,6 +702,9 @@ int main(int argc, char** argv) {
       api::App api_app(registry, accounts, audit_service,
                        api::AppConfig{std::filesystem::path(web_root), false,
                                       read_cache_mib * (std::size_t{1} << 20), &timings});
+      config.answer_from_memory = [&api_app](http::Request& request) {
+        return api_app.AnswerFromMemory(request);
+      };
       auto anchor = [&]() {
         auto connection = (*database)->Acquire();
         if (!connection) return;

@@ -307,7 +307,22 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     // straight back to its I/O executor. (co_spawn onto the pool would queue the finished
     // response behind every request waiting for a worker.)
     Response response;
-    if (state.pending.fetch_add(1) >= state.config.max_pending_requests) {
+    std::optional<Response> from_memory;
+    if (state.config.answer_from_memory) {
+      try {
+        from_memory = state.config.answer_from_memory(request);
+      } catch (const std::exception& exception) {
+        // Declined: the worker's handler runs the request and reports whatever is wrong.
+        spdlog::warn(R"("request_id":"{}","event":"answer_from_memory_failed","detail":{})",
+                     request.request_id, LogString(exception.what()));
+      }
+    }
+    if (from_memory) {
+      response = std::move(*from_memory);
+      if (state.config.timings != nullptr) {
+        state.config.timings->handler.Record(Seconds(std::chrono::steady_clock::now() - started));
+      }
+    } else if (state.pending.fetch_add(1) >= state.config.max_pending_requests) {
       state.pending.fetch_sub(1);
       response = Overloaded(request.request_id);
     } else {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,9 @@ struct ServerConfig {
   // Reverse proxies (addresses or CIDR ranges, IPv4 or IPv6) whose X-Forwarded-For and
   // X-Forwarded-Proto are believed. Empty: those headers are ignored.
   std::vector<std::string> trusted_proxies;
+  // Answers a request on the I/O thread when it can without blocking (from memory); a request
+  // it declines goes to the handler on a worker. Unset: every request goes to a worker.
+  std::function<std::optional<Response>(Request&)> answer_from_memory;
   // Where request durations are recorded (for /metrics); null: not recorded. Must outlive Serve.
   ServerTimings* timings = nullptr;
 };

@@ -468,37 +468,61 @@ Result<SignedIn> AccountService::SignIn(const SignInRequest& request) {
   });
 }
 
+namespace {
+
+/// How often a session's idle timer is refreshed: at most once a minute (or a tenth of the idle
+/// timeout, when that is shorter). It saves a write on most requests without letting a session in
+/// use expire.
+std::chrono::seconds TouchInterval(const SecurityPolicy& policy) {
+  return std::min<std::chrono::seconds>(
+      std::chrono::seconds(60),
+      std::max<std::chrono::seconds>(std::chrono::seconds(1), policy.idle_timeout / 10));
+}
+
+/// What a request may do with `session` of `user` (`hash`: the hash of its cookie).
+SessionView SessionViewOf(const SessionRecord& session, const UserRecord& user,
+                          const SecurityPolicy& policy, Clock_::time_point now,
+                          std::string_view source_ip, std::string_view request_id,
+                          const std::string& hash) {
+  SessionView view = ViewOf(user, policy, now, source_ip, request_id);
+  view.csrf_token = session.csrf_token;
+  view.session_hash = hash;
+  view.session_id = session.public_id;
+  view.enrolment_only = session.enrolment_only;
+  view.registry_generation = session.registry_generation;
+  return view;
+}
+
+}  // namespace
+
+std::optional<SessionView> AccountService::FindSessionInMemory(std::string_view token,
+                                                               std::string_view source_ip,
+                                                               std::string_view request_id) {
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  const std::string hash = auth::Sha256Hex(token);
+  // Kept only while the change feed shows nothing changed (PostgreSQL servers): a live session of
+  // a usable account that needs no touch; anything else is decided on what the database holds.
+  auto cached = session_cache_.Find(hash);
+  if (!cached) return std::nullopt;
+  const auto& [session, user] = *cached;
+  const auto now = clock_.Now();
+  if (session.last_seen_at < FormatTimestamp(now - TouchInterval(policy_)) ||
+      session.created_at < FormatTimestamp(now - policy_.absolute_timeout) ||
+      !AccountUsable(user, now)) {
+    return std::nullopt;
+  }
+  SessionView view = SessionViewOf(session, user, policy_, now, source_ip, request_id, hash);
+  return view;
+}
+
 Result<SessionView> AccountService::Authenticate(std::string_view token, std::string_view source_ip,
                                                  std::string_view request_id) {
   if (token.empty() || token.size() > 128) return Fail(Error::Unauthenticated());
+  if (auto view = FindSessionInMemory(token, source_ip, request_id)) return *view;
   const std::string hash = auth::Sha256Hex(token);
   const auto now = clock_.Now();
   const std::string absolute_cutoff = FormatTimestamp(now - policy_.absolute_timeout);
-  // Refresh the idle timer at most once a minute (or a tenth of the idle timeout, when that is
-  // shorter): it saves a write on most requests without letting a session in use expire.
-  const auto touch_interval = std::min<std::chrono::seconds>(
-      std::chrono::seconds(60),
-      std::max<std::chrono::seconds>(std::chrono::seconds(1), policy_.idle_timeout / 10));
-  const std::string touch_cutoff = FormatTimestamp(now - touch_interval);
-  const auto view_of = [&](const SessionRecord& session, const UserRecord& user) {
-    SessionView view = ViewOf(user, policy_, now, source_ip, request_id);
-    view.csrf_token = session.csrf_token;
-    view.session_hash = hash;
-    view.session_id = session.public_id;
-    view.enrolment_only = session.enrolment_only;
-    view.registry_generation = session.registry_generation;
-    return view;
-  };
-  // From memory, without a statement, while the change feed shows nothing changed (PostgreSQL
-  // servers): only a live session of a usable account that needs no touch; anything else is
-  // decided on what the database holds.
-  if (auto cached = session_cache_.Find(hash)) {
-    const auto& [session, user] = *cached;
-    if (session.last_seen_at >= touch_cutoff && session.created_at >= absolute_cutoff &&
-        AccountUsable(user, now)) {
-      return view_of(session, user);
-    }
-  }
+  const std::string touch_cutoff = FormatTimestamp(now - TouchInterval(policy_));
   const auto epoch = session_cache_.Epoch();
   auto connection = database_.Acquire();
   if (!connection) return std::unexpected(connection.error());
@@ -523,7 +547,7 @@ Result<SessionView> AccountService::Authenticate(std::string_view token, std::st
     }
     session.last_seen_at = FormatTimestamp(now);
   }
-  SessionView view = view_of(session, user);
+  SessionView view = SessionViewOf(session, user, policy_, now, source_ip, request_id, hash);
   // Cached without the generation: a later request reads it from the registry's own cache.
   session.registry_generation.reset();
   session_cache_.Store(hash, std::pair{session, user}, epoch);

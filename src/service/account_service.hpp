@@ -131,6 +131,10 @@ class AccountService {
   /// The session for a cookie value, if valid and not expired; refreshes its idle timer.
   Result<SessionView> Authenticate(std::string_view token, std::string_view source_ip,
                                    std::string_view request_id);
+  /// The same from memory only, without blocking: absent when Authenticate would have to ask
+  /// the database (no change feed, nothing kept, a change since, or the idle timer due).
+  std::optional<SessionView> FindSessionInMemory(std::string_view token, std::string_view source_ip,
+                                                 std::string_view request_id);
   /// The identity of an `Authorization: Bearer` token.
   Result<SessionView> AuthenticateToken(std::string_view token, std::string_view source_ip,
                                         std::string_view request_id);

@@ -723,23 +723,14 @@ Result<void> RegistryService::RecordExport(const Caller& caller, std::string_vie
   });
 }
 
-Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(
-    const Caller& caller, std::optional<std::int64_t> known_generation) {
-  ReadVersion version;
-  if (known_generation) {
-    version.generation = *known_generation;
-  } else if (auto cached = generation_.Find("")) {
-    version.generation = *cached;
-  } else {
-    const auto epoch = generation_.Epoch();
-    auto connection = database_.Acquire();
-    if (!connection) return std::unexpected(connection.error());
-    auto generation = RegistryStore(**connection).Generation();
-    if (!generation) return std::unexpected(generation.error());
-    version.generation = *generation;
-    generation_.Store("", *generation, epoch);
-  }
-  const storage::Scope scope = ScopeOf(caller, clock_);
+namespace {
+
+/// The version of a read by `caller` at registry generation `generation`.
+RegistryService::ReadVersion VersionAt(const Caller& caller, const Clock& clock,
+                                       std::int64_t generation) {
+  RegistryService::ReadVersion version;
+  version.generation = generation;
+  const storage::Scope scope = ScopeOf(caller, clock);
   // Scopes that do not depend on the user alone (the authority's, an agency's, a vendor's) are
   // shared by every user with the same tenant; any other scope (auditors' assignments) is keyed
   // by the user, so a new kind of scope cannot share answers by accident.
@@ -751,6 +742,27 @@ Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(
                   tenant_wide ? std::string("-") : fmt::format("u{}", caller.user_id.value_or(-1)),
                   scope.today);
   return version;
+}
+
+}  // namespace
+
+Result<RegistryService::ReadVersion> RegistryService::CurrentReadVersion(
+    const Caller& caller, std::optional<std::int64_t> known_generation) {
+  if (auto version = FindReadVersionInMemory(caller, known_generation)) return *version;
+  const auto epoch = generation_.Epoch();
+  auto connection = database_.Acquire();
+  if (!connection) return std::unexpected(connection.error());
+  auto generation = RegistryStore(**connection).Generation();
+  if (!generation) return std::unexpected(generation.error());
+  generation_.Store("", *generation, epoch);
+  return VersionAt(caller, clock_, *generation);
+}
+
+std::optional<RegistryService::ReadVersion> RegistryService::FindReadVersionInMemory(
+    const Caller& caller, std::optional<std::int64_t> known_generation) {
+  if (known_generation) return VersionAt(caller, clock_, *known_generation);
+  if (auto cached = generation_.Find("")) return VersionAt(caller, clock_, *cached);
+  return std::nullopt;
 }
 
 Result<std::shared_ptr<const registry::RegistrySnapshot>> RegistryService::Snapshot(

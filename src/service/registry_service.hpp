@@ -79,6 +79,10 @@ class RegistryService {
   /// saves a round trip; otherwise it is read here.
   Result<ReadVersion> CurrentReadVersion(const Caller& caller,
                                          std::optional<std::int64_t> known_generation = {});
+  /// The same from memory only, without blocking: absent when the generation would have to be
+  /// read from the database.
+  std::optional<ReadVersion> FindReadVersionInMemory(
+      const Caller& caller, std::optional<std::int64_t> known_generation = {});
 
   /// Records an export (a CSV download of a report) in the audit log.
   Result<void> RecordExport(const Caller& caller, std::string_view what,

@@ -101,3 +101,34 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(env, authority, tmp
     assert after[tax_id]["agencies"] == 1
     assert after[tax_id]["systems"] == 1
     assert after[tax_id]["amount"] == 500
+
+
+def histogram_count(client: Client, name: str) -> int:
+    text = client.get("/metrics").text
+    match = re.search(rf"^supplyguard_http_{name}_count (\d+)$", text, re.MULTILINE)
+    assert match, text
+    return int(match.group(1))
+
+
+def test_a_cached_read_is_answered_without_a_worker_only_while_nothing_changed(backend,
+                                                                               authority):
+    """On PostgreSQL a cached read of a session kept in memory is answered on the I/O thread
+    (no wait for a worker); on SQLite, with no change feed, every read goes to a worker. After
+    a write, the next read goes to a worker again and sees the change."""
+    path = "/api/v1/agencies"
+    authority.ok("GET", path, per_page=3)
+    authority.ok("GET", path, per_page=3)  # the session and the answer are now both in memory
+    before = histogram_count(authority, "queue_wait_seconds")
+    first = authority.ok("GET", path, per_page=3)
+    after = histogram_count(authority, "queue_wait_seconds")
+    # The second /metrics request itself waited for a worker: one more on the counter.
+    assert after - before == (1 if backend == "postgres" else 2)
+
+    code = unique("IO")
+    authority.ok("POST", "/api/v1/agencies", {"code": code, "name": f"I/O {code}", "level": "C",
+                                              "kind": "local"}, status=201)
+    before = histogram_count(authority, "queue_wait_seconds")
+    second = authority.ok("GET", path, per_page=3)
+    after = histogram_count(authority, "queue_wait_seconds")
+    assert after - before == 2
+    assert second["total"] == first["total"] + 1
