@@ -1,0 +1,143 @@
+#include "vuln/package.hpp"
+
+#include <functional>
+
+namespace sg::vuln {
+namespace {
+
+using version::Ecosystem;
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string Lower(std::string_view text) {
+  std::string lowered(text);
+  for (char& c : lowered) c = AsciiLower(c);
+  return lowered;
+}
+
+std::string Joined(std::string_view space, char separator, std::string_view name) {
+  if (space.empty()) return std::string(name);
+  std::string joined(space);
+  joined += separator;
+  joined += name;
+  return joined;
+}
+
+/// The source package a distribution purl names in its `upstream` qualifier ("openssl",
+/// or "openssl@1.1.1" / "openssl (1.1.1)" as some generators write it), or its own name.
+std::string SourcePackage(const purl::PackageUrl& purl) {
+  const auto upstream = purl::FindQualifier(purl, "upstream");
+  if (!upstream || upstream->empty()) return purl.name;
+  const std::size_t end = upstream->find_first_of("@ ");
+  std::string_view source = upstream->substr(0, end);
+  return source.empty() ? purl.name : std::string(source);
+}
+
+std::optional<Ecosystem> DistributionOf(std::string_view type, std::string_view space) {
+  const std::string lowered = Lower(space);
+  if (type == "deb" && lowered == "debian") return Ecosystem::kDebian;
+  if (type == "apk" && lowered == "alpine") return Ecosystem::kAlpine;
+  if (type == "rpm") {
+    if (lowered == "redhat") return Ecosystem::kRedHat;
+    if (lowered == "almalinux") return Ecosystem::kAlmaLinux;
+    if (lowered == "rocky" || lowered == "rocky-linux" || lowered == "rockylinux") {
+      return Ecosystem::kRockyLinux;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::size_t PackageKeyHash::operator()(const PackageKey& key) const noexcept {
+  return std::hash<std::string>{}(key.name) * 31 + static_cast<std::size_t>(key.ecosystem);
+}
+
+std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
+  switch (ecosystem) {
+    case Ecosystem::kPyPI: {
+      std::string normalized;
+      normalized.reserve(name.size());
+      bool in_separator_run = false;
+      for (const char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+          if (!in_separator_run) normalized += '-';
+          in_separator_run = true;
+        } else {
+          normalized += AsciiLower(c);
+          in_separator_run = false;
+        }
+      }
+      return normalized;
+    }
+    case Ecosystem::kCratesIo: {
+      std::string normalized = Lower(name);
+      for (char& c : normalized) {
+        if (c == '_') c = '-';
+      }
+      return normalized;
+    }
+    case Ecosystem::kNuGet:
+    case Ecosystem::kPackagist:
+      return Lower(name);
+    default:
+      return std::string(name);
+  }
+}
+
+std::optional<PackageVersion> PackageOfPurl(const purl::PackageUrl& purl) {
+  if (purl.version.empty()) return std::nullopt;
+  std::optional<Ecosystem> ecosystem;
+  std::string name;
+  std::string version = purl.version;
+  const std::string_view type = purl.type;
+  if (type == "npm") {
+    ecosystem = Ecosystem::kNpm;
+    name = Joined(purl.package_namespace, '/', purl.name);
+  } else if (type == "pypi") {
+    ecosystem = Ecosystem::kPyPI;
+    name = purl.name;
+  } else if (type == "maven") {
+    ecosystem = Ecosystem::kMaven;
+    name = Joined(purl.package_namespace, ':', purl.name);
+  } else if (type == "golang") {
+    ecosystem = Ecosystem::kGo;
+    name = Joined(purl.package_namespace, '/', purl.name);
+  } else if (type == "cargo") {
+    ecosystem = Ecosystem::kCratesIo;
+    name = purl.name;
+  } else if (type == "gem") {
+    ecosystem = Ecosystem::kRubyGems;
+    name = purl.name;
+  } else if (type == "composer") {
+    ecosystem = Ecosystem::kPackagist;
+    name = Joined(purl.package_namespace, '/', purl.name);
+  } else if (type == "nuget") {
+    ecosystem = Ecosystem::kNuGet;
+    name = purl.name;
+  } else if (type == "pub") {
+    ecosystem = Ecosystem::kPub;
+    name = purl.name;
+  } else if (type == "hackage") {
+    ecosystem = Ecosystem::kHackage;
+    name = purl.name;
+  } else if (type == "cran") {
+    ecosystem = Ecosystem::kCran;
+    name = purl.name;
+  } else if (type == "bitnami") {
+    ecosystem = Ecosystem::kBitnami;
+    name = purl.name;
+  } else if ((ecosystem = DistributionOf(type, purl.package_namespace))) {
+    name = SourcePackage(purl);
+    if (type == "rpm") {
+      const auto epoch = purl::FindQualifier(purl, "epoch");
+      if (epoch && !epoch->empty() && version.find(':') == std::string::npos) {
+        version = std::string(*epoch) + ":" + version;
+      }
+    }
+  }
+  if (!ecosystem) return std::nullopt;
+  return PackageVersion{{*ecosystem, NormalizePackageName(*ecosystem, name)}, std::move(version)};
+}
+
+}  // namespace sg::vuln
