@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick re-measure (national scale): import times, single-request medians of 21, and wrk at 64
-# and 512 connections for 10 s. Usage: bench/quick_remeasure.sh [REGISTRY_DIR]
+# and 512 connections for 10 s (SG_QUICK_REPEAT runs each). Usage: bench/quick_remeasure.sh [REGISTRY_DIR]
 # (generate one first: /usr/bin/python3 bench/generate_registry.py --out /tmp/sg-bench/registry).
 # SQLite by default; SG_BENCH_DB=postgresql://… measures an existing, empty PostgreSQL database.
 set -euo pipefail
@@ -27,12 +27,14 @@ for name in "concentration:/api/v1/reports/concentration" "list:/api/v1/contract
   echo "${name%%:*} single request, median of 21: $(for i in $(seq 21); do curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $COOKIE" "$URL$path"; done | median)"
 done
 for c in 64 512; do
+  for run in $(seq 1 "${SG_QUICK_REPEAT:-1}"); do
   for name in "list:/api/v1/contracts?page=3&per_page=50&sort=-amount" "detail:/api/v1/systems/$SID" "concentration:/api/v1/reports/concentration"; do
     curl -s "$URL/metrics" > $D/before.txt
     out=$(wrk -t2 -c$c -d10s --latency -H "Cookie: $COOKIE" "$URL${name#*:}" 2>&1)
     curl -s "$URL/metrics" > $D/after.txt
     echo "wrk c=$c ${name%%:*}: $(echo "$out" | grep Requests/sec) p50 $(echo "$out" | awk '/ 50%/{print $2}') p99 $(echo "$out" | awk '/ 99%/{print $2}') $(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
     echo "    $(/usr/bin/python3 "$(dirname "$0")/server_quantiles.py" $D/before.txt $D/after.txt)"
+  done
   done
 done
 echo "server RSS: $(grep VmRSS /proc/$PID/status)"
