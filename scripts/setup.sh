@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libexpat1-dev libzip-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libqrencode-dev libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev
+  libqrencode-dev libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev zlib1g-dev
   clang-16 libclang-rt-16-dev
   clang-format
   postgresql-15 postgresql-client-15
