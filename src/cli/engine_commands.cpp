@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
 #include <istream>
 #include <ostream>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
+#include "advisory/source.hpp"
+#include "sbom/reader.hpp"
 #include "version/version.hpp"
+#include "vuln/scan.hpp"
 
 namespace sg::cli {
 namespace {
@@ -39,6 +45,87 @@ std::vector<std::string_view> Words(std::string_view line) {
   return words;
 }
 
+/// Reads a whole file of at most `limit` bytes.
+Result<std::string> ReadFileBounded(const std::string& path, std::uintmax_t limit,
+                                    std::string_view what) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Fail(Error::BadRequest(fmt::format("{} '{}' is not a readable file", what, path)));
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (error) return Fail(Error::BadRequest(fmt::format("cannot read {} '{}'", what, path)));
+  if (size > limit) {
+    return Fail(
+        Error::BadRequest(fmt::format("{} '{}' is {} bytes, more than the limit of {} bytes", what,
+                                      path, size, limit),
+                          "sbomTooLarge"));
+  }
+  std::ifstream file(path, std::ios::binary);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (!file.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    return Fail(Error::BadRequest(fmt::format("cannot read {} '{}'", what, path)));
+  }
+  return bytes;
+}
+
+/// The OSV records at `path`: a directory (recursive) or a zip archive.
+Result<std::unique_ptr<advisory::RecordSource>> OpenAdvisories(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return advisory::OpenOsvDirectory(path);
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Fail(Error::BadRequest(
+        fmt::format("advisories '{}' is neither a directory nor a readable file", path)));
+  }
+  return advisory::OpenOsvZip(path);
+}
+
+std::string FixedList(const std::vector<std::string>& fixed) {
+  std::string joined;
+  for (const std::string& version : fixed) {
+    if (!joined.empty()) joined += ", ";
+    joined += version;
+  }
+  return joined;
+}
+
+/// The report as API.md gives it. Scores are printed with one decimal, as CVSS defines them.
+void PrintJson(const sbom::Document& document, const vuln::AdvisoryIndex& index,
+               const vuln::ScanReport& report, std::ostream& out) {
+  out << "{\"components\": " << report.components << ", \"findings\": [";
+  bool first = true;
+  for (const vuln::ScanFinding& finding : report.findings) {
+    const vuln::AdvisoryInfo& info = index.Info(finding.record);
+    boost::json::array aliases(info.aliases.begin(), info.aliases.end());
+    boost::json::array fixed(finding.fixed.begin(), finding.fixed.end());
+    out << (first ? "\n  " : ",\n  ") << "{\"purl\": "
+        << boost::json::serialize(boost::json::string(document.components[finding.component].purl))
+        << ", \"id\": " << boost::json::serialize(boost::json::string(info.id))
+        << ", \"aliases\": " << boost::json::serialize(aliases) << ", \"severity\": ";
+    if (finding.severity) {
+      out << fmt::format("{{\"cvss_v3\": {:.1f}, \"vector\": {}}}", finding.severity->cvss_v3,
+                         boost::json::serialize(boost::json::string(finding.severity->vector)));
+    } else {
+      out << "null";
+    }
+    out << ", \"fixed\": " << boost::json::serialize(fixed) << "}";
+    first = false;
+  }
+  out << (first ? "]}\n" : "\n]}\n");
+}
+
+void PrintTable(const sbom::Document& document, const vuln::AdvisoryIndex& index,
+                const vuln::ScanReport& report, std::ostream& out) {
+  out << fmt::format("{:<60} {:<22} {:>5}  {}\n", "PURL", "ADVISORY", "CVSS", "FIXED IN");
+  for (const vuln::ScanFinding& finding : report.findings) {
+    out << fmt::format("{:<60} {:<22} {:>5}  {}\n", document.components[finding.component].purl,
+                       index.Info(finding.record).id,
+                       finding.severity ? fmt::format("{:.1f}", finding.severity->cvss_v3) : "-",
+                       finding.fixed.empty() ? "-" : FixedList(finding.fixed));
+  }
+  out << fmt::format("{} components, {} findings, {} components not matched\n", report.components,
+                     report.findings.size(), report.notes.size());
+}
+
 }  // namespace
 
 EngineCommands::EngineCommands(CLI::App& app) {
@@ -46,11 +133,29 @@ EngineCommands::EngineCommands(CLI::App& app) {
       "vercmp", "Compare versions: reads lines \"A B\" from stdin, prints <, = or > per line");
   vercmp_->add_option("--ecosystem", vercmp_ecosystem_, "OSV ecosystem, e.g. npm, PyPI, Debian")
       ->required();
+
+  CLI::App* sbom = app.add_subcommand("sbom", "Work with SBOMs");
+  sbom->require_subcommand(1);
+  sbom_scan_ = sbom->add_subcommand(
+      "scan", "Match an SBOM against OSV advisories offline (no database needed)");
+  sbom_scan_->add_option("--sbom", sbom_file_, "CycloneDX (JSON/XML) or SPDX (JSON/tag-value)")
+      ->required();
+  sbom_scan_
+      ->add_option("--advisories", advisories_path_,
+                   "A directory searched recursively for OSV .json/.yaml records, or an OSV zip")
+      ->required();
+  sbom_scan_->add_option("--format", format_, "json (default) or table")
+      ->check(CLI::IsMember({"json", "table"}));
+  sbom_scan_->add_flag("--lenient", lenient_,
+                       "Accept an SBOM that breaks its schema (as warnings) if it can be read");
 }
 
 std::optional<int> EngineCommands::RunChosen(std::istream& in, std::ostream& out,
                                              std::ostream& err) {
   if (*vercmp_) return RunVercmp(vercmp_ecosystem_, in, out, err);
+  if (*sbom_scan_) {
+    return RunSbomScan({sbom_file_, advisories_path_, format_, lenient_}, out, err);
+  }
   return std::nullopt;
 }
 
@@ -85,6 +190,65 @@ int RunVercmp(const std::string& ecosystem_name, std::istream& in, std::ostream&
   }
   out << answers.str();
   out.flush();
+  return 0;
+}
+
+}  // namespace sg::cli
+
+namespace sg::cli {
+
+int RunSbomScan(const ScanOptions& options, std::ostream& out, std::ostream& err) {
+  const auto fail = [&](const Error& error) {
+    err << "error: " << error.message << "\n";
+    for (const auto& [field, codes] : error.fields) {
+      for (const std::string& code : codes) err << "  " << field << ": " << code << "\n";
+    }
+    return kExitInvalid;
+  };
+  sbom::ReadOptions read_options;
+  read_options.conformance =
+      options.lenient ? sbom::Conformance::kLenient : sbom::Conformance::kStrict;
+  auto bytes = ReadFileBounded(options.sbom_file, read_options.max_bytes, "SBOM");
+  if (!bytes) return fail(bytes.error());
+  auto document = sbom::ReadSbom(*bytes, read_options);
+  if (!document) return fail(document.error());
+  for (const sbom::Warning& warning : document->warnings) {
+    err << "warning: " << warning.message << "\n";
+  }
+
+  auto source = OpenAdvisories(options.advisories_path);
+  if (!source) return fail(source.error());
+  vuln::AdvisoryIndex index;
+  std::vector<vuln::IndexProblem> problems;
+  std::size_t refused = 0;
+  while (true) {
+    auto item = (*source)->Next();
+    if (!item) return fail(item.error());
+    if (!*item) break;
+    if (!(*item)->record) {
+      ++refused;
+      err << "warning: advisory " << (*item)->origin
+          << " skipped: " << (*item)->record.error().message << "\n";
+      continue;
+    }
+    index.Add(*(*item)->record, &problems);
+  }
+  for (const vuln::IndexProblem& problem : problems) {
+    err << "warning: " << problem.message << "\n";
+  }
+
+  const vuln::ScanReport report = vuln::Scan(*document, index);
+  for (const vuln::ComponentNote& note : report.notes) {
+    err << "note: component " << note.component + 1 << ": " << note.message << "\n";
+  }
+  if (options.format == "table") {
+    PrintTable(*document, index, report, out);
+  } else {
+    PrintJson(*document, index, report, out);
+  }
+  out.flush();
+  err << fmt::format("scanned {} components against {} advisory records ({} files refused)\n",
+                     report.components, index.record_count(), refused);
   return 0;
 }
 

@@ -20,11 +20,29 @@ class EngineCommands {
  private:
   CLI::App* vercmp_ = nullptr;
   std::string vercmp_ecosystem_;
+  CLI::App* sbom_scan_ = nullptr;
+  std::string sbom_file_;
+  std::string advisories_path_;
+  std::string format_ = "json";
+  bool lenient_ = false;
 };
 
 /// `supplyguard vercmp --ecosystem ECO`: for each line "A B" of `in`, one line of `out`: "<", "="
 /// or ">", or "error: …" when the line is not two versions valid in the ecosystem. Exit code 0
 /// once every line is answered; 2 when the ecosystem is unknown.
 int RunVercmp(const std::string& ecosystem, std::istream& in, std::ostream& out, std::ostream& err);
+
+/// What `supplyguard sbom scan` reads and how it answers.
+struct ScanOptions {
+  std::string sbom_file;
+  std::string advisories_path;  // a directory of OSV records (recursive) or an OSV zip archive
+  std::string format = "json";  // "json" (API.md) or "table"
+  bool lenient = false;         // schema violations in the SBOM are warnings, not errors
+};
+
+/// `supplyguard sbom scan`: matches one SBOM against OSV records offline. Prints the report on
+/// `out` and warnings (records refused, components that cannot be matched) on `err`. Exit code
+/// 0 whether or not anything was found; 2 with a message for unreadable or invalid input.
+int RunSbomScan(const ScanOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace sg::cli

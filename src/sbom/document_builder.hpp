@@ -1,0 +1,114 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "sbom/model.hpp"
+#include "sbom/reader.hpp"
+
+namespace sg::sbom {
+
+/// Where a component or a dependency entry sits in its document, kept compactly while reading so
+/// that locations are only spelled out for the warnings that need them.
+struct Origin {
+  /// JSON: position among its siblings (components[ordinal]); XML and tag-value: line number.
+  std::uint32_t position = 0;
+};
+
+/// Collects what a reader finds into a Document, applies the conformance policy to rule
+/// violations, and finishes the document: bom-ref uniqueness, dependency resolution, duplicate
+/// and purl-less components. Shared by every reader; internal to the module.
+///
+/// A reader stops at the first fatal problem: the builder's methods that may fail return false
+/// once the builder holds an error, and Finish() then returns that error.
+class DocumentBuilder {
+ public:
+  DocumentBuilder(Format format, const ReadOptions& options);
+
+  Document& document() { return document_; }
+  const ReadOptions& options() const { return options_; }
+  bool lenient() const { return options_.conformance == Conformance::kLenient; }
+
+  /// A schema rule is broken at `location` (rule code, e.g. "notInEnum"). Strict: records an
+  /// "sbomInvalid" error and returns false. Lenient: records a warning and returns true.
+  bool Violation(std::string_view location, std::string_view rule, std::string_view message);
+
+  /// Records a fatal error; returns false so callers can `return builder.Fail(…)`.
+  bool Fail(Error error);
+  bool failed() const { return error_.has_value(); }
+
+  /// Adds a warning (or counts it past ReadOptions::max_warnings).
+  void Warn(WarningKind kind, std::string message, std::string location,
+            std::optional<std::size_t> component = std::nullopt);
+
+  /// Appends a component and returns its index. `component.parent` must already be set.
+  std::size_t AddComponent(Component component, Origin origin);
+  void SetSubject(Component component, Origin origin);
+
+  /// A bom-ref / SPDXID defined by something the model does not keep (a service, a licence, an
+  /// SPDX file, a pedigree ancestor): it counts for uniqueness and is not a dangling reference.
+  void AddOtherRef(std::string_view ref, std::string_view location);
+
+  /// References starting with `prefix` point into other documents (SPDX "DocumentRef-"): edges
+  /// to them stay unresolved without a dangling-reference warning.
+  void AddExternalPrefix(std::string prefix) { external_prefixes_.push_back(std::move(prefix)); }
+
+  /// A dependency edge as written; resolved in Finish(). Consecutive edges from the same
+  /// reference and entry share one copy of it. `to_ref` is copied unless `to_ref_outlives` says
+  /// it stays valid until Finish() (the JSON readers' views into simdjson's string buffer).
+  void AddEdge(std::string_view from_ref, std::string_view to_ref, EdgeKind kind, Origin origin,
+               bool to_ref_outlives = false);
+
+  /// Resolves references and adds the document-wide warnings; returns the document or the first
+  /// error met while reading.
+  Result<Document> Finish();
+
+  /// The location text of component `index` ("/components/2/components/0", "line 14").
+  std::string ComponentLocation(std::size_t index) const;
+  std::string SubjectLocation() const;
+  /// The location of a dependency entry ("/dependencies/4", "line 30").
+  std::string EdgeLocation(Origin origin) const;
+
+ private:
+  /// The "from" end of consecutive edges (a CycloneDX dependency entry, an SPDX relationship).
+  struct EdgeSource {
+    std::string ref;
+    Origin origin;
+  };
+
+  struct PendingEdge {
+    std::uint32_t source;  // index in edge_sources_
+    std::string_view to_ref;
+    EdgeKind kind;
+  };
+
+  struct OtherRef {
+    std::string ref;
+    std::string location;
+  };
+
+  class RefTargets;
+  bool IndexRefs(RefTargets& targets);
+  void ResolveEdges(const RefTargets& targets);
+  void WarnDuplicates();
+  void WarnMissingPurls();
+
+  Document document_;
+  ReadOptions options_;
+  std::optional<Error> error_;
+  std::vector<Origin> origins_;
+  Origin subject_origin_;
+  std::vector<OtherRef> other_refs_;
+  std::vector<EdgeSource> edge_sources_;
+  std::deque<std::string> owned_refs_;  // copies PendingEdge::to_ref points into
+  std::vector<PendingEdge> edges_;
+  std::vector<std::string> external_prefixes_;
+};
+
+}  // namespace sg::sbom

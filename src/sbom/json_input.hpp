@@ -1,0 +1,189 @@
+#pragma once
+
+#include <simdjson.h>
+
+#include <bitset>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "sbom/document_builder.hpp"
+
+// simdjson On-Demand plumbing shared by the CycloneDX and SPDX JSON readers. Internal.
+namespace sg::sbom::json {
+
+/// A JSON document ready for On-Demand iteration: the bytes copied into a padded buffer (simdjson
+/// reads a little past the end), the parser and the document. Neither copyable nor movable: the
+/// document points into the parser.
+class JsonInput {
+ public:
+  JsonInput() = default;
+  JsonInput(const JsonInput&) = delete;
+  JsonInput& operator=(const JsonInput&) = delete;
+
+  /// Copies `bytes` and starts iterating them. Fails with "sbomMalformed" when simdjson rejects
+  /// the text outright (invalid UTF-8, an unclosed string, …).
+  Result<void> Open(std::string_view bytes);
+
+  simdjson::ondemand::document& document() { return document_; }
+
+  /// "line 3, column 14" for a position inside the text (from current_location()).
+  std::string DescribePosition(const char* position) const;
+
+  /// The "sbomMalformed" error for a simdjson failure, with the position the document reached.
+  Error Malformed(simdjson::error_code code);
+
+ private:
+  simdjson::padded_string text_;
+  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document document_;
+};
+
+/// The top-level keys that tell JSON SBOM formats apart, read before the real pass.
+struct JsonProbe {
+  bool root_is_object = false;
+  std::optional<std::string> bom_format;    // CycloneDX "bomFormat", when a string
+  std::optional<std::string> spec_version;  // CycloneDX "specVersion", when a string
+  std::optional<std::string> spdx_version;  // SPDX 2 "spdxVersion", when a string
+  bool has_bom_format = false;
+  bool has_spec_version = false;
+  bool has_spdx_version = false;
+  bool has_context = false;  // "@context": JSON-LD, as SPDX 3 uses
+};
+
+/// Looks up the probe keys in the root object, then rewinds the document for the real pass.
+Result<JsonProbe> Probe(JsonInput& input);
+
+/// Where the iteration is, as a stack of keys and indexes; spelled out as a JSON pointer
+/// (RFC 6901) only when a message needs it. Keys are views into simdjson's string buffer, which
+/// lives as long as the parse.
+class Pointer {
+ public:
+  void PushKey(std::string_view key) { segments_.push_back({key, 0, false}); }
+  void PushIndex(std::size_t index) { segments_.push_back({{}, index, true}); }
+  void Pop() { segments_.pop_back(); }
+  /// The pointer ("/components/3/purl"), or "/" at the root.
+  std::string Text() const;
+
+ private:
+  struct Segment {
+    std::string_view key;
+    std::size_t index;
+    bool is_index;
+  };
+  std::vector<Segment> segments_;
+};
+
+/// Which fields of an object have been seen (indexed by a field enum's value).
+using FieldSet = std::bitset<128>;
+
+/// The typed accessors and iteration helpers both JSON readers build on. Every method returns
+/// false to stop the read, the builder then holding the error: a type mismatch is a schema
+/// violation (which only stops a strict read), a simdjson failure is fatal ("sbomMalformed").
+class Walker {
+ public:
+  Walker(JsonInput& input, DocumentBuilder& builder) : input_(input), builder_(builder) {}
+
+ protected:
+  using Value = simdjson::ondemand::value;
+
+  bool Malformed(simdjson::error_code code) { return builder_.Fail(input_.Malformed(code)); }
+
+  bool Violation(std::string_view rule, std::string_view message) {
+    return builder_.Violation(path_.Text(), rule, message);
+  }
+
+  bool TypeViolation(std::string_view expected);
+
+  /// Reads a string; `out` stays empty when the value is not one.
+  bool ReadString(Value& json_value, std::optional<std::string_view>& out) {
+    std::string_view text;
+    const simdjson::error_code error = json_value.get_string().get(text);
+    if (error == simdjson::INCORRECT_TYPE) return TypeViolation("a string");
+    if (error) return Malformed(error);
+    out = text;
+    return true;
+  }
+
+  bool CopyString(Value& json_value, std::string& out) {
+    std::optional<std::string_view> text;
+    if (!ReadString(json_value, text)) return false;
+    if (text) out.assign(*text);
+    return true;
+  }
+
+  bool ReadBool(Value& json_value, std::optional<bool>& out) {
+    bool flag = false;
+    const simdjson::error_code error = json_value.get_bool().get(flag);
+    if (error == simdjson::INCORRECT_TYPE) return TypeViolation("true or false");
+    if (error) return Malformed(error);
+    out = flag;
+    return true;
+  }
+
+  /// Calls `visit(item, index)` for each element of an array, the pointer on the element.
+  /// `is_array`, when given, says whether the value was an array at all.
+  template <typename Visit>
+  bool ForEachElement(Value& json_value, Visit&& visit, bool* is_array = nullptr) {
+    simdjson::ondemand::array array;
+    const simdjson::error_code error = json_value.get_array().get(array);
+    if (error == simdjson::INCORRECT_TYPE) return TypeViolation("an array");
+    if (error) return Malformed(error);
+    if (is_array) *is_array = true;
+    std::size_t index = 0;
+    for (auto element : array) {
+      Value item;
+      if (const simdjson::error_code item_error = std::move(element).get(item)) {
+        return Malformed(item_error);
+      }
+      path_.PushIndex(index);
+      const bool keep_going = visit(item, index);
+      path_.Pop();
+      if (!keep_going) return false;
+      ++index;
+    }
+    return true;
+  }
+
+  /// Calls `visit(key, value)` for each member of an object, the pointer on the member.
+  template <typename Visit>
+  bool ForEachMember(Value& json_value, Visit&& visit) {
+    simdjson::ondemand::object object;
+    const simdjson::error_code error = json_value.get_object().get(object);
+    if (error == simdjson::INCORRECT_TYPE) return TypeViolation("an object");
+    if (error) return Malformed(error);
+    return ForEachMemberOf(object, visit);
+  }
+
+  template <typename Visit>
+  bool ForEachMemberOf(simdjson::ondemand::object& object, Visit&& visit) {
+    for (auto field : object) {
+      simdjson::ondemand::field member;
+      if (const simdjson::error_code field_error = std::move(field).get(member)) {
+        return Malformed(field_error);
+      }
+      std::string_view key;
+      if (const simdjson::error_code key_error = member.unescaped_key().get(key)) {
+        return Malformed(key_error);
+      }
+      path_.PushKey(key);
+      const bool keep_going = visit(key, member.value());
+      path_.Pop();
+      if (!keep_going) return false;
+    }
+    return true;
+  }
+
+  /// Checks, after the read, that the root value was all the text held.
+  void CheckNothingTrails();
+
+  JsonInput& input_;
+  DocumentBuilder& builder_;
+  Pointer path_;
+};
+
+}  // namespace sg::sbom::json

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "advisory/cvss.hpp"
+#include "advisory/evaluation.hpp"
+#include "advisory/osv.hpp"
+#include "vuln/package.hpp"
+
+namespace sg::vuln {
+
+/// What a finding shows of the advisory record that matched.
+struct AdvisoryInfo {
+  std::string id;
+  std::vector<std::string> aliases;
+};
+
+/// Why part of a record was left out of the index.
+struct IndexProblem {
+  std::string record_id;
+  std::string code;  // "unsupportedEcosystem", "invalidAdvisory"
+  std::string message;
+};
+
+/// One record that says a package version is affected.
+struct RecordMatch {
+  std::uint32_t record = 0;
+  /// The fixed versions after the matched version (the upgrades), from every matching entry.
+  std::vector<std::string> fixed;
+  /// The CVSS v3 severity of the first matching entry (its own, else the record's).
+  std::optional<advisory::FindingSeverity> severity;
+};
+
+/// Advisory records compiled once and indexed by package, so that matching a package version
+/// looks at the records that name its package and nothing else.
+class AdvisoryIndex {
+ public:
+  /// Adds `record`. A withdrawn record is left out. An `affected` entry of an ecosystem that
+  /// SupplyGuard cannot order, or whose ranges are broken, is left out and described in
+  /// `problems` (when given); the record's other entries still count.
+  void Add(const advisory::Record& record, std::vector<IndexProblem>* problems = nullptr);
+
+  /// The records that say `package` is affected, in the order they were added. An error
+  /// ("invalidVersion") when the version is not valid in its ecosystem and a record would have
+  /// needed to order it.
+  Result<std::vector<RecordMatch>> Match(const PackageVersion& package) const;
+
+  const AdvisoryInfo& Info(std::uint32_t record) const { return records_[record]; }
+  std::size_t record_count() const { return records_.size(); }
+  std::size_t entry_count() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::uint32_t record = 0;
+    advisory::CompiledAffected affected;
+    std::optional<advisory::FindingSeverity> severity;
+  };
+
+  std::vector<AdvisoryInfo> records_;
+  std::vector<Entry> entries_;
+  std::unordered_map<PackageKey, std::vector<std::uint32_t>, PackageKeyHash> by_package_;
+};
+
+}  // namespace sg::vuln
