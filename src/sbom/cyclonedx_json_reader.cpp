@@ -344,9 +344,7 @@ bool CycloneDxJsonReader::ReadComponent(value& json_value, Component& component,
               component.scope = *parsed;
               return true;
             }
-            return Violation(
-                "notInEnum",
-                fmt::format("The scope \"{}\" is not one of required, optional, excluded", *scope));
+            return Violation("notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kScope, *scope));
           }
           case Field::kHashes:
             return ReadHashes(item, &component.hashes);
@@ -671,11 +669,8 @@ bool CycloneDxJsonReader::ReadPatches(value& json_value) {
       if (field == Field::kType) {
         std::optional<std::string_view> type;
         if (!ReadString(part, type)) return false;
-        if (type && !cdx::IsPatchType(*type)) {
-          return Violation("notInEnum",
-                           fmt::format("The patch type \"{}\" is not one of unofficial, monkey, "
-                                       "backport, cherry-pick",
-                                       *type));
+        if (type && !cdx::IsOneOf(cdx::Enumeration::kPatchType, *type)) {
+          return Violation("notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kPatchType, *type));
         }
         return true;
       }
@@ -687,11 +682,9 @@ bool CycloneDxJsonReader::ReadPatches(value& json_value) {
               if (issue_field != Field::kType) return true;
               std::optional<std::string_view> type;
               if (!ReadString(v, type)) return false;
-              if (type && !cdx::IsIssueType(*type)) {
+              if (type && !cdx::IsOneOf(cdx::Enumeration::kIssueType, *type)) {
                 return Violation("notInEnum",
-                                 fmt::format("The issue type \"{}\" is not one of defect, "
-                                             "enhancement, security",
-                                             *type));
+                                 cdx::NotOneOfMessage(cdx::Enumeration::kIssueType, *type));
               }
               return true;
             });
@@ -744,11 +737,8 @@ bool CycloneDxJsonReader::ReadServiceData(value& json_value) {
         if (field == Field::kFlow) {
           std::optional<std::string_view> flow;
           if (!ReadString(part, flow)) return false;
-          if (flow && !cdx::IsDataFlow(*flow)) {
-            return Violation("notInEnum",
-                             fmt::format("The data flow \"{}\" is not one of inbound, outbound, "
-                                         "bi-directional, unknown",
-                                         *flow));
+          if (flow && !cdx::IsOneOf(cdx::Enumeration::kDataFlow, *flow)) {
+            return Violation("notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kDataFlow, *flow));
           }
           return true;
         }

@@ -1,5 +1,8 @@
 #include "sbom/cyclonedx_schema.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -315,11 +318,6 @@ std::optional<int> Digits(std::string_view text, std::size_t position, std::size
   return value;
 }
 
-template <std::size_t N>
-bool OneOf(std::string_view text, const std::array<std::string_view, N>& values) {
-  return std::find(values.begin(), values.end(), text) != values.end();
-}
-
 }  // namespace
 
 std::optional<Version> ParseVersion(std::string_view text) {
@@ -514,21 +512,45 @@ std::optional<LicenseAcknowledgement> ParseAcknowledgement(std::string_view text
   return std::nullopt;
 }
 
-bool IsPatchType(std::string_view text) {
-  static constexpr std::array<std::string_view, 4> kValues = {"unofficial", "monkey", "backport",
-                                                              "cherry-pick"};
-  return OneOf(text, kValues);
+namespace {
+
+struct EnumerationSpec {
+  std::string_view what;  // as a message names the field
+  std::span<const std::string_view> values;
+};
+
+EnumerationSpec SpecOf(Enumeration enumeration) {
+  static constexpr std::array<std::string_view, 3> kScopes = {"required", "optional", "excluded"};
+  static constexpr std::array<std::string_view, 4> kPatchTypes = {"unofficial", "monkey",
+                                                                  "backport", "cherry-pick"};
+  static constexpr std::array<std::string_view, 3> kIssueTypes = {"defect", "enhancement",
+                                                                  "security"};
+  static constexpr std::array<std::string_view, 4> kDataFlows = {"inbound", "outbound",
+                                                                 "bi-directional", "unknown"};
+  switch (enumeration) {
+    case Enumeration::kScope:
+      return {"scope", kScopes};
+    case Enumeration::kPatchType:
+      return {"patch type", kPatchTypes};
+    case Enumeration::kIssueType:
+      return {"issue type", kIssueTypes};
+    case Enumeration::kDataFlow:
+      return {"data flow", kDataFlows};
+  }
+  return {"value", {}};
 }
 
-bool IsIssueType(std::string_view text) {
-  static constexpr std::array<std::string_view, 3> kValues = {"defect", "enhancement", "security"};
-  return OneOf(text, kValues);
+}  // namespace
+
+bool IsOneOf(Enumeration enumeration, std::string_view text) {
+  const EnumerationSpec spec = SpecOf(enumeration);
+  return std::find(spec.values.begin(), spec.values.end(), text) != spec.values.end();
 }
 
-bool IsDataFlow(std::string_view text) {
-  static constexpr std::array<std::string_view, 4> kValues = {"inbound", "outbound",
-                                                              "bi-directional", "unknown"};
-  return OneOf(text, kValues);
+std::string NotOneOfMessage(Enumeration enumeration, std::string_view text) {
+  const EnumerationSpec spec = SpecOf(enumeration);
+  return fmt::format("The {} \"{}\" is not one of {}", spec.what, text,
+                     fmt::join(spec.values, ", "));
 }
 
 bool IsAttachmentEncoding(std::string_view text) { return text == "base64"; }

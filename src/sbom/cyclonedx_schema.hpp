@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "sbom/model.hpp"
@@ -205,14 +206,19 @@ bool IsDateTime(std::string_view text, bool require_offset);
 /// License `acknowledgement` (1.6+): declared or concluded.
 std::optional<LicenseAcknowledgement> ParseAcknowledgement(std::string_view text);
 
-/// Patch `type`: unofficial, monkey, backport, cherry-pick.
-bool IsPatchType(std::string_view text);
+/// The closed lists of values some CycloneDX string fields take.
+enum class Enumeration {
+  kScope,      // component `scope`: required, optional, excluded
+  kPatchType,  // patch `type`: unofficial, monkey, backport, cherry-pick
+  kIssueType,  // issue `type`: defect, enhancement, security
+  kDataFlow,   // data `flow`: inbound, outbound, bi-directional, unknown
+};
 
-/// Issue `type`: defect, enhancement, security.
-bool IsIssueType(std::string_view text);
+/// True when `text` is one of `enumeration`'s values.
+bool IsOneOf(Enumeration enumeration, std::string_view text);
 
-/// Data `flow`: inbound, outbound, bi-directional, unknown.
-bool IsDataFlow(std::string_view text);
+/// The "notInEnum" message for `text`: 'The patch type "x" is not one of unofficial, …'.
+std::string NotOneOfMessage(Enumeration enumeration, std::string_view text);
 
 /// Attachment `encoding`: base64.
 bool IsAttachmentEncoding(std::string_view text);

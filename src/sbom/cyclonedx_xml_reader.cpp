@@ -470,11 +470,8 @@ void CycloneDxXmlReader::StartElement(const char* name, const char** attributes)
     case Element::kPatches:
       if (local != "patch") return Skip();
       if (const auto type = FindAttribute(attributes, "type")) {
-        if (!cdx::IsPatchType(*type)) {
-          Violation(line, "notInEnum",
-                    fmt::format("The patch type \"{}\" is not one of unofficial, monkey, "
-                                "backport, cherry-pick",
-                                *type));
+        if (!cdx::IsOneOf(cdx::Enumeration::kPatchType, *type)) {
+          Violation(line, "notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kPatchType, *type));
         }
       } else {
         Violation(line, "required", "<patch> needs a type attribute");
@@ -486,11 +483,8 @@ void CycloneDxXmlReader::StartElement(const char* name, const char** attributes)
     case Element::kResolves:
       if (local == "issue") {
         if (const auto type = FindAttribute(attributes, "type")) {
-          if (!cdx::IsIssueType(*type)) {
-            Violation(line, "notInEnum",
-                      fmt::format("The issue type \"{}\" is not one of defect, enhancement, "
-                                  "security",
-                                  *type));
+          if (!cdx::IsOneOf(cdx::Enumeration::kIssueType, *type)) {
+            Violation(line, "notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kIssueType, *type));
           }
         } else {
           Violation(line, "required", "<issue> needs a type attribute");
@@ -535,11 +529,8 @@ void CycloneDxXmlReader::StartElement(const char* name, const char** attributes)
       if (local == "dataflow") return Push({Element::kServiceData, line});
       if (local == "classification") {
         if (const auto flow = FindAttribute(attributes, "flow")) {
-          if (!cdx::IsDataFlow(*flow)) {
-            Violation(line, "notInEnum",
-                      fmt::format("The data flow \"{}\" is not one of inbound, outbound, "
-                                  "bi-directional, unknown",
-                                  *flow));
+          if (!cdx::IsOneOf(cdx::Enumeration::kDataFlow, *flow)) {
+            Violation(line, "notInEnum", cdx::NotOneOfMessage(cdx::Enumeration::kDataFlow, *flow));
           }
         } else {
           Violation(line, "required", "<classification> needs a flow attribute");
@@ -794,9 +785,8 @@ void CycloneDxXmlReader::EndText(const Frame& frame, std::string_view raw) {
           if (const auto scope = cdx::ParseScope(text)) {
             component.scope = *scope;
           } else {
-            Violation(
-                frame.line, "notInEnum",
-                fmt::format("The scope \"{}\" is not one of required, optional, excluded", text));
+            Violation(frame.line, "notInEnum",
+                      cdx::NotOneOfMessage(cdx::Enumeration::kScope, text));
           }
           break;
         default:
