@@ -12,19 +12,16 @@
 #include <string>
 #include <string_view>
 
+#include "testing/reference_data.hpp"
+
 namespace sg::advisory::testing {
 
 /// The repository root: SG_SOURCE_DIR (set by ctest), else the configured source directory.
-inline std::filesystem::path SourceRoot() {
-  const char* from_environment = std::getenv("SG_SOURCE_DIR");
-  return from_environment != nullptr ? std::filesystem::path(from_environment)
-                                     : std::filesystem::path(SG_DEFAULT_SOURCE_DIR);
-}
+inline std::filesystem::path SourceRoot() { return sg::testing::SourceRoot(); }
 
 /// `../shared/reference/sbom-data/<relative>`; throws (failing the test loudly) when missing.
 inline std::filesystem::path SbomData(std::string_view relative) {
-  const std::filesystem::path path =
-      SourceRoot() / ".." / "shared" / "reference" / "sbom-data" / relative;
+  const std::filesystem::path path = sg::testing::SbomDataDir() / relative;
   if (!std::filesystem::exists(path)) {
     throw std::runtime_error("missing reference data " + path.string() +
                              " (set SG_SOURCE_DIR to the repository root)");
@@ -42,11 +39,7 @@ inline std::filesystem::path TestData(std::string_view relative) {
 
 /// The bytes of `path`; throws when unreadable.
 inline std::string ReadBytes(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return bytes.str();
+  return sg::testing::ReadFileBytes(path);
 }
 
 /// A fresh empty directory under the system temporary directory, removed on destruction.

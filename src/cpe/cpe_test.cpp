@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "testing/reference_data.hpp"
+
 namespace sg::cpe {
 
 // Shows a WFN in gtest messages as its formatted string.
@@ -30,23 +32,9 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // Test data, outside the repository at <repo>/../shared/reference/sbom-data.
 
-fs::path SbomDataDir() {
-  const char* from_environment = std::getenv("SG_SOURCE_DIR");
-  const fs::path root = from_environment ? from_environment : SG_DEFAULT_SOURCE_DIR;
-  const fs::path directory = root / ".." / "shared" / "reference" / "sbom-data";
-  if (!fs::is_directory(directory)) {
-    throw std::runtime_error("missing test data: " + directory.string());
-  }
-  return directory;
-}
+using sg::testing::SbomDataDir;
 
-json::value ReadJson(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("missing test data: " + path.string());
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return json::parse(bytes.str());
-}
+json::value ReadJson(const fs::path& path) { return json::parse(sg::testing::ReadFileBytes(path)); }
 
 std::string Text(const json::value* value) {
   return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "testing/reference_data.hpp"
+
 namespace sg::purl {
 namespace {
 
@@ -24,22 +26,14 @@ namespace fs = std::filesystem;
 // Test data: purl-spec, outside the repository at <repo>/../shared/reference/sbom-data/purl-spec.
 
 fs::path PurlSpecDir() {
-  const char* from_environment = std::getenv("SG_SOURCE_DIR");
-  const fs::path root = from_environment ? from_environment : SG_DEFAULT_SOURCE_DIR;
-  const fs::path directory = root / ".." / "shared" / "reference" / "sbom-data" / "purl-spec";
+  const fs::path directory = sg::testing::SbomDataDir() / "purl-spec";
   if (!fs::is_directory(directory)) {
     throw std::runtime_error("missing test data: " + directory.string());
   }
   return directory;
 }
 
-json::value ReadJson(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("missing test data: " + path.string());
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return json::parse(bytes.str());
-}
+json::value ReadJson(const fs::path& path) { return json::parse(sg::testing::ReadFileBytes(path)); }
 
 std::vector<fs::path> JsonFilesIn(const fs::path& directory) {
   std::vector<fs::path> files;

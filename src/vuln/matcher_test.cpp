@@ -2,25 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include "advisory/osv.hpp"
 #include "sbom/reader.hpp"
+#include "testing/reference_data.hpp"
 #include "vuln/scan.hpp"
 
 namespace sg::vuln {
 namespace {
 
 std::string SharedFile(const std::string& relative) {
-  const char* root = std::getenv("SG_SOURCE_DIR");
-  const std::string base = root != nullptr ? root : SG_DEFAULT_SOURCE_DIR;
-  std::ifstream file(base + "/../shared/reference/sbom-data/" + relative, std::ios::binary);
-  EXPECT_TRUE(file) << "missing test data: " << relative;
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
+  return testing::ReadFileBytes(testing::SbomDataDir() / relative);
 }
 
 advisory::Record Record(std::string_view json) {

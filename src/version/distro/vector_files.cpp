@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "testing/reference_data.hpp"
+
 namespace sg::version::distro::vectors {
 namespace {
 
@@ -35,18 +37,7 @@ std::string Quote(std::string_view text) { return fmt::format("\"{}\"", text); }
 }  // namespace
 
 std::filesystem::path ReferenceData(std::string_view relative) {
-  std::filesystem::path source_dir;
-  if (const char* from_environment = std::getenv("SG_SOURCE_DIR");
-      from_environment && *from_environment) {
-    source_dir = from_environment;
-  } else {
-#ifdef SG_DEFAULT_SOURCE_DIR
-    source_dir = SG_DEFAULT_SOURCE_DIR;
-#endif
-  }
-  if (source_dir.empty()) throw std::runtime_error("SG_SOURCE_DIR is not set");
-  const std::filesystem::path path =
-      source_dir / ".." / "shared" / "reference" / "sbom-data" / std::filesystem::path(relative);
+  const std::filesystem::path path = sg::testing::SbomDataDir() / std::filesystem::path(relative);
   if (!std::filesystem::is_regular_file(path)) {
     throw std::runtime_error("missing test data: " + path.string());
   }
@@ -66,11 +57,7 @@ std::vector<std::string> ReadLines(const std::filesystem::path& path) {
 }
 
 boost::json::value ReadJson(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return boost::json::parse(buffer.str());
+  return boost::json::parse(sg::testing::ReadFileBytes(path));
 }
 
 std::vector<OrderingCase> ReadOperatorCases(std::string_view relative) {
