@@ -2,18 +2,12 @@
 
 #include <functional>
 
+#include "core/text.hpp"
+
 namespace sg::vuln {
 namespace {
 
 using version::Ecosystem;
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view text) {
-  std::string lowered(text);
-  for (char& c : lowered) c = AsciiLower(c);
-  return lowered;
-}
 
 std::string Joined(std::string_view space, char separator, std::string_view name) {
   if (space.empty()) return std::string(name);
@@ -34,7 +28,7 @@ std::string SourcePackage(const purl::PackageUrl& purl) {
 }
 
 std::optional<Ecosystem> DistributionOf(std::string_view type, std::string_view space) {
-  const std::string lowered = Lower(space);
+  const std::string lowered = text::AsciiLower(space);
   if (type == "deb" && lowered == "debian") return Ecosystem::kDebian;
   if (type == "apk" && lowered == "alpine") return Ecosystem::kAlpine;
   if (type == "rpm") {
@@ -59,19 +53,19 @@ std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
       std::string normalized;
       normalized.reserve(name.size());
       bool in_separator_run = false;
-      for (const char c : name) {
+      for (const char c : text::AsciiLower(name)) {
         if (c == '-' || c == '_' || c == '.') {
           if (!in_separator_run) normalized += '-';
           in_separator_run = true;
         } else {
-          normalized += AsciiLower(c);
+          normalized += c;
           in_separator_run = false;
         }
       }
       return normalized;
     }
     case Ecosystem::kCratesIo: {
-      std::string normalized = Lower(name);
+      std::string normalized = text::AsciiLower(name);
       for (char& c : normalized) {
         if (c == '_') c = '-';
       }
@@ -79,7 +73,7 @@ std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
     }
     case Ecosystem::kNuGet:
     case Ecosystem::kPackagist:
-      return Lower(name);
+      return text::AsciiLower(name);
     default:
       return std::string(name);
   }
