@@ -74,10 +74,11 @@ class DirectorySource final : public RecordSource {
     std::string origin = file.lexically_relative(root_).generic_string();
     const OsvEncoding encoding = *EncodingOf(file.filename().string());
     Result<std::string> text = ReadFile(file, origin);
-    if (!text) return SourceItem{std::move(origin), std::unexpected(std::move(text.error()))};
+    if (!text)
+      return SourceItem{std::move(origin), std::unexpected(std::move(text.error())), {}, encoding};
     progress_bytes_ += text->size();
     Result<Record> record = reader_.Read(*text, encoding, origin);
-    return SourceItem{std::move(origin), std::move(record)};
+    return SourceItem{std::move(origin), std::move(record), std::move(*text), encoding};
   }
 
   SourceProgress Progress() const override {
@@ -175,10 +176,10 @@ class ZipSource final : public RecordSource {
       if (text.error().code == "archiveTooLarge" || text.error().code == "damagedArchive") {
         return Fail(std::move(text.error()));
       }
-      return SourceItem{entry.name, std::unexpected(std::move(text.error()))};
+      return SourceItem{entry.name, std::unexpected(std::move(text.error())), {}, entry.encoding};
     }
     Result<Record> record = reader_.Read(*text, entry.encoding, entry.name);
-    return SourceItem{entry.name, std::move(record)};
+    return SourceItem{entry.name, std::move(record), std::move(*text), entry.encoding};
   }
 
   SourceProgress Progress() const override {

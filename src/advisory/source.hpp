@@ -33,6 +33,10 @@ struct SourceItem {
   std::string origin;
   /// The record, or why it was refused (malformed, invalid, too large, unreadable).
   Result<Record> record;
+  /// The file's text as read (empty when it could not be read), for a store that keeps records
+  /// as published, and its encoding.
+  std::string text = {};
+  OsvEncoding encoding = OsvEncoding::kJson;
 };
 
 /// How far a source has got, for a progress report.

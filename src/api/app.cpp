@@ -189,16 +189,19 @@ struct App::Impl {
   service::RegistryService* registry;  // null only in the table Routes() lists
   service::AccountService* accounts;
   service::AuditService* audit;
+  service::VulnerabilityService* vulnerabilities;
   AppConfig config;
   std::vector<Route> routes;
   Metrics metrics;
   service::AnswerCache<Response> read_cache;
 
   Impl(service::RegistryService* registry_service, service::AccountService* account_service,
-       service::AuditService* audit_service, AppConfig app_config)
+       service::AuditService* audit_service, service::VulnerabilityService* vulnerability_service,
+       AppConfig app_config)
       : registry(registry_service),
         accounts(account_service),
         audit(audit_service),
+        vulnerabilities(vulnerability_service),
         config(std::move(app_config)),
         read_cache({.max_bytes = config.read_cache_bytes,
                     .max_entry_bytes = std::min(config.read_cache_bytes, std::size_t{8} << 20)}) {
@@ -699,6 +702,8 @@ struct App::Impl {
       return JsonResponse(report->errors.empty() ? 200 : 422, ReportToJson(*report));
     });
 
+    BuildVulnerabilityRoutes(add);
+
     const std::string collection = "/api/v1/{collection}";
     add(
         "GET", collection, Policy::kSession,
@@ -757,6 +762,123 @@ struct App::Impl {
       auto items = registry->History(context.session->caller, *kind, context.params.at("id"));
       if (!items) return ErrorOf(items.error(), context.request);
       return JsonResponse(200, json::object{{"items", std::move(*items)}});
+    });
+  }
+
+  static Response PageResponse(storage::ListPage page, const storage::ListQuery& query) {
+    return JsonResponse(200, json::object{{"items", std::move(page.items)},
+                                          {"total", page.total},
+                                          {"page", query.page},
+                                          {"per_page", query.per_page}});
+  }
+
+  /// SBOMs, findings and alerts (issue 4). Listed before the registry's generic collection
+  /// routes, which would otherwise take /api/v1/sboms and /api/v1/findings for collections.
+  void BuildVulnerabilityRoutes(const RouteAdder& add) {
+    add("POST", "/api/v1/systems/{id}/sboms", Policy::kSession, "sboms:write",
+        [this](Context& context) {
+          const auto& query = context.request.query;
+          const std::string content_type = context.request.Header("content-type").value_or("");
+          service::SbomUpload upload;
+          upload.body = context.request.body;
+          upload.content_type = content_type;
+          if (auto label = query.find("version"); label != query.end()) {
+            upload.label = std::string(text::Trim(label->second));
+            if (upload.label.size() > 200 || !text::IsValidUtf8(upload.label)) {
+              return ErrorOf(Error::Validation({{"version", {"invalidValue"}}},
+                                               "The version label is at most 200 characters."),
+                             context.request);
+            }
+          }
+          if (auto lenient = query.find("lenient"); lenient != query.end()) {
+            upload.lenient = lenient->second == "true" || lenient->second == "1";
+          }
+          auto stored =
+              vulnerabilities->UploadSbom(context.session->caller, context.params.at("id"), upload);
+          if (!stored) return ErrorOf(stored.error(), context.request);
+          return JsonResponse(201, *stored);
+        });
+    add("GET", "/api/v1/systems/{id}/sboms", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto page =
+          vulnerabilities->ListSboms(context.session->caller, context.params.at("id"), *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return PageResponse(std::move(*page), *query);
+    });
+    add("GET", "/api/v1/systems/{id}/findings", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto system =
+          registry->Get(context.session->caller, EntityKind::kSystem, context.params.at("id"));
+      if (!system) return ErrorOf(system.error(), context.request);
+      query->filters["system_id"] = context.params.at("id");
+      auto page = vulnerabilities->Findings(context.session->caller, *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return PageResponse(std::move(*page), *query);
+    });
+    add("GET", "/api/v1/sboms/{id}", Policy::kSession, [this](Context& context) {
+      auto sbom = vulnerabilities->GetSbom(context.session->caller, context.params.at("id"));
+      if (!sbom) return ErrorOf(sbom.error(), context.request);
+      return JsonResponse(200, *sbom);
+    });
+    add("GET", "/api/v1/sboms/{id}/components", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto page =
+          vulnerabilities->Components(context.session->caller, context.params.at("id"), *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return PageResponse(std::move(*page), *query);
+    });
+    add("GET", "/api/v1/sboms/{id}/diff", Policy::kSession, [this](Context& context) {
+      std::optional<std::string> against;
+      if (auto found = context.request.query.find("against");
+          found != context.request.query.end()) {
+        against = found->second;
+      }
+      auto diff = vulnerabilities->Diff(context.session->caller, context.params.at("id"), against);
+      if (!diff) return ErrorOf(diff.error(), context.request);
+      return JsonResponse(200, *diff);
+    });
+    add("GET", "/api/v1/sboms/{id}/document", Policy::kSession, [this](Context& context) {
+      auto document =
+          vulnerabilities->SbomDocument(context.session->caller, context.params.at("id"));
+      if (!document) return ErrorOf(document.error(), context.request);
+      Response response = Response::Json(200, std::move(document->first));
+      response.content_type = document->second;
+      response.headers.emplace_back(
+          "Content-Disposition",
+          fmt::format("attachment; filename=\"sbom-{}\"", context.params.at("id")));
+      return response;
+    });
+    add("GET", "/api/v1/findings", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto page = vulnerabilities->Findings(context.session->caller, *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return PageResponse(std::move(*page), *query);
+    });
+    add("GET", "/api/v1/notifications", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto page = vulnerabilities->Notifications(context.session->caller, *query);
+      if (!page) return ErrorOf(page.error(), context.request);
+      return JsonResponse(200, json::object{{"items", std::move(page->first.items)},
+                                            {"total", page->first.total},
+                                            {"unread", page->second},
+                                            {"page", query->page},
+                                            {"per_page", query->per_page}});
+    });
+    add("POST", "/api/v1/notifications/read", Policy::kSession, [this](Context& context) {
+      auto marked = vulnerabilities->MarkNotificationsRead(context.session->caller, std::nullopt);
+      if (!marked) return ErrorOf(marked.error(), context.request);
+      return Response::NoContent();
+    });
+    add("POST", "/api/v1/notifications/{id}/read", Policy::kSession, [this](Context& context) {
+      auto marked =
+          vulnerabilities->MarkNotificationsRead(context.session->caller, context.params.at("id"));
+      if (!marked) return ErrorOf(marked.error(), context.request);
+      return Response::NoContent();
     });
   }
 
@@ -935,8 +1057,10 @@ struct App::Impl {
 };
 
 App::App(service::RegistryService& registry, service::AccountService& accounts,
-         service::AuditService& audit, AppConfig config)
-    : impl_(std::make_shared<Impl>(&registry, &accounts, &audit, std::move(config))) {}
+         service::AuditService& audit, service::VulnerabilityService& vulnerabilities,
+         AppConfig config)
+    : impl_(std::make_shared<Impl>(&registry, &accounts, &audit, &vulnerabilities,
+                                   std::move(config))) {}
 
 http::Response App::Handle(http::Request& request) {
   Response response = impl_->Dispatch(request);
@@ -954,7 +1078,7 @@ std::optional<http::Response> App::AnswerFromMemory(http::Request& request) {
 std::vector<RouteInfo> App::Routes() {
   // The route table does not touch its services while being built.
   std::vector<RouteInfo> infos;
-  Impl impl(nullptr, nullptr, nullptr, AppConfig{});
+  Impl impl(nullptr, nullptr, nullptr, nullptr, AppConfig{});
   for (const Route& route : impl.routes) infos.push_back(route.info);
   return infos;
 }

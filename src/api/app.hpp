@@ -9,6 +9,7 @@
 #include "service/account_service.hpp"
 #include "service/audit_service.hpp"
 #include "service/registry_service.hpp"
+#include "service/vulnerability_service.hpp"
 
 namespace sg::api {
 
@@ -37,7 +38,8 @@ struct AppConfig {
 class App {
  public:
   App(service::RegistryService& registry, service::AccountService& accounts,
-      service::AuditService& audit, AppConfig config);
+      service::AuditService& audit, service::VulnerabilityService& vulnerabilities,
+      AppConfig config);
   http::Response Handle(http::Request& request);
   /// The answer to `request` when it can be given from memory without blocking (a cached
   /// registry read of a session kept in memory), for the server to give on its I/O thread;

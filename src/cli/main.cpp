@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -35,6 +36,7 @@
 #include "service/audit_trail.hpp"
 #include "service/registry_service.hpp"
 #include "service/secret_box.hpp"
+#include "service/vulnerability_service.hpp"
 #include "storage/audit_store.hpp"
 #include "storage/migrations.hpp"
 
@@ -292,6 +294,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->set_config("--config", "", "Configuration file (TOML or INI: option = value)");
   int io_threads = 0;
+  std::size_t sbom_max_mib = 50;
+  serve
+      ->add_option("--sbom-max-mib", sbom_max_mib,
+                   "Largest SBOM accepted for upload, in MiB (larger ones are refused)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
+      ->capture_default_str();
   std::size_t read_cache_mib = 64;
   serve
       ->add_option("--read-cache-mib", read_cache_mib,
@@ -451,6 +459,17 @@ int main(int argc, char** argv) {
   import->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
   import->add_flag("--dry-run", dry_run, "Validate and report without writing");
 
+  auto* advisories = app.add_subcommand("advisories", "Keep the advisories SBOMs are matched with");
+  advisories->require_subcommand(1);
+  auto* advisories_import = advisories->add_subcommand(
+      "import",
+      "Import OSV records (a directory, an osv.dev zip archive or one record), an NVD CVE API 2.0 "
+      "file, the CISA KEV catalogue or an EPSS CSV (recognised by content); new and changed "
+      "records are matched against every system's current SBOM");
+  std::string advisories_path;
+  advisories_import->add_option("PATH", advisories_path, "File or directory to import")->required();
+  advisories_import->add_option("--db", db_url, "sqlite:PATH or postgresql://URI")->required();
+
   cli::EngineCommands engine_commands(app);
 
   CLI11_PARSE(app, argc, argv);
@@ -582,6 +601,36 @@ int main(int argc, char** argv) {
         std::cout << boost::json::serialize(item) << "\n";
       return 0;
     }
+    if (*advisories_import) {
+      service::VulnerabilityService vulnerabilities(**database, clock, &audit_trail);
+      const bool show_progress = isatty(fileno(stderr)) != 0;
+      auto report = vulnerabilities.ImportAdvisories(
+          service::Caller::CommandLine(), advisories_path,
+          [show_progress](const service::AdvisoryImportProgress& progress) {
+            if (!show_progress) return;
+            std::cerr << fmt::format("\r{} / {} records", progress.done, progress.total)
+                      << std::flush;
+          });
+      if (show_progress) std::cerr << "\r";
+      if (!report) return Report(report.error());
+      for (const std::string& rejection : report->rejections) {
+        std::cerr << "refused: " << rejection << "\n";
+      }
+      if (report->counts.rejected > static_cast<std::int64_t>(report->rejections.size())) {
+        std::cerr << fmt::format(
+            "… and {} more refused\n",
+            report->counts.rejected - static_cast<std::int64_t>(report->rejections.size()));
+      }
+      std::cout << fmt::format(
+          "Imported {} ({}): {} read, {} created, {} updated, {} unchanged, {} refused.\n"
+          "Findings opened: {}, closed: {}; systems alerted: {}.\n",
+          advisories_path, report->format, report->counts.read, report->counts.created,
+          report->counts.updated, report->counts.unchanged, report->counts.rejected,
+          report->findings_opened, report->findings_closed, report->systems_alerted);
+      const bool nothing_kept =
+          report->counts.created + report->counts.updated + report->counts.unchanged == 0;
+      return report->counts.rejected > 0 && nothing_kept ? kExitInvalid : 0;
+    }
     if (*import) {
       auto report = ImportFile(registry, import_kind, import_file, dry_run);
       if (!report) return Report(report.error());
@@ -596,6 +645,9 @@ int main(int argc, char** argv) {
       config.io_threads = io_threads;
       config.worker_threads = worker_threads;
       config.max_pending_requests = max_pending;
+      // An SBOM upload may be as large as --sbom-max-mib; other bodies are refused far earlier
+      // by their handlers.
+      config.body_limit = std::max(config.body_limit, (sbom_max_mib + 1) << 20);
       if (tls_certificate.empty() != tls_key.empty()) {
         std::cerr << "error: --tls-cert and --tls-key go together: give both or neither\n";
         return kExitInvalid;
@@ -699,7 +751,10 @@ int main(int argc, char** argv) {
       if (!audit_key_loaded) return Report(audit_key_loaded.error());
       const audit::ServerKey& server_key = *audit_key_loaded;
       service::AuditService audit_service(**database, server_key.public_key(), &audit_trail);
-      api::App api_app(registry, accounts, audit_service,
+      service::VulnerabilityService vulnerabilities(
+          **database, clock, &audit_trail,
+          service::VulnerabilityOptions{.max_sbom_bytes = sbom_max_mib << 20});
+      api::App api_app(registry, accounts, audit_service, vulnerabilities,
                        api::AppConfig{std::filesystem::path(web_root), false,
                                       read_cache_mib * (std::size_t{1} << 20), &timings});
       config.answer_from_memory = [&api_app](http::Request& request) {

@@ -7,6 +7,7 @@
 
 #include "storage/audit_schema.hpp"
 #include "storage/identity_schema.hpp"
+#include "storage/vulnerability_schema.hpp"
 
 namespace sg::storage {
 namespace {
@@ -221,6 +222,7 @@ ALTER TABLE users ADD COLUMN enabled_at TEXT;
      "CREATE INDEX sessions_last_seen ON sessions(last_seen_at);",
      {},
      kChangeNoticeTriggers},
+    {9, "SBOMs, advisories, findings and notifications", kVulnerabilitySchema},
 };
 
 constexpr std::string_view kCreateVersionTable =

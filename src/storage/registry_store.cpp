@@ -109,6 +109,24 @@ constexpr std::string_view KeyColumnOf(EntityKind kind) {
 
 std::string_view TableOf(EntityKind kind) { return registry::Definition(kind).table; }
 
+/// `fragment` with its scope markers replaced by placeholders of parameters appended to `params`.
+std::string BindScopeMarkers(std::string_view fragment, const Scope& scope,
+                             std::vector<Param>& params) {
+  std::string text(fragment);
+  const std::pair<std::string_view, Param> markers[] = {
+      {":tenant", Param{scope.tenant_id}},
+      {":today", Param{scope.today}},
+      {":window", Param{scope.vendor_window_start}},
+  };
+  for (const auto& [marker, value] : markers) {
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker)) {
+      params.push_back(value);
+      text.replace(at, marker.size(), fmt::format("${}", params.size()));
+    }
+  }
+  return text;
+}
+
 /// Builds a statement and its parameters together, numbering placeholders as it goes.
 class SqlBuilder {
  public:
@@ -118,18 +136,7 @@ class SqlBuilder {
   }
   /// Appends a fragment, replacing its scope markers by bound parameters.
   void AppendScoped(std::string_view fragment, const Scope& scope) {
-    std::string text(fragment);
-    const std::pair<std::string_view, Param> markers[] = {
-        {":tenant", Param{scope.tenant_id}},
-        {":today", Param{scope.today}},
-        {":window", Param{scope.vendor_window_start}},
-    };
-    for (const auto& [marker, value] : markers) {
-      for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker)) {
-        text.replace(at, marker.size(), Bind(value));
-      }
-    }
-    sql_ += text;
+    sql_ += BindScopeMarkers(fragment, scope, params_);
   }
   void Append(std::string_view fragment) { sql_ += fragment; }
   const std::string& sql() const { return sql_; }
@@ -398,6 +405,12 @@ Result<std::vector<std::pair<std::string, Param>>> ColumnValues(Connection& conn
 }
 
 }  // namespace
+
+std::string VisibleIdsSubquery(EntityKind kind, const Scope& scope, std::vector<Param>& params) {
+  return BindScopeMarkers(fmt::format("(SELECT e.id FROM {} e WHERE e.deleted_at IS NULL AND {})",
+                                      TableOf(kind), ScopeFragment(kind, scope.kind)),
+                          scope, params);
+}
 
 Result<ListPage> RegistryStore::List(const EntityDef& entity, const Scope& scope,
                                      const ListQuery& query) {

@@ -49,6 +49,12 @@ struct ListPage {
   std::int64_t total = 0;
 };
 
+/// A subquery of the ids of the live records of `kind` that `scope` may read, for other
+/// modules' lists that follow the registry's tenancy (findings, SBOMs). Its parameters are
+/// appended to `params` and numbered after those already there.
+std::string VisibleIdsSubquery(registry::EntityKind kind, const Scope& scope,
+                               std::vector<Param>& params);
+
 /// The registry's four collections over one Connection, in either dialect.
 class RegistryStore {
  public:

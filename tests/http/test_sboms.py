@@ -1,0 +1,441 @@
+"""SBOM uploads, advisory imports, findings and alerts (issue 4) through the real binary and HTTP
+API, on both databases, with public SBOMs and advisory databases (../shared/reference/sbom-data).
+
+The module has a server and registry of its own, because advisory imports reach every system:
+
+    AG-1 (agency; the officer's) ─ AG-2 (under AG-1)        AG-9 (unrelated agency)
+    K-1  AG-1  vendor VX  systems SYS-1, SYS-2   in force (subcontractor VS)
+    K-9  AG-9  vendor VY  system  SYS-9          in force
+    K-0  AG-1  vendor VY  system  SYS-0          ended in 2010
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+
+import pytest
+
+from sg_http import Client, add_user, binary, csv_text, fresh_tax_ids, migrate, run_cli, KEY_DIR
+
+DATA = pathlib.Path(os.environ.get("SG_SOURCE_DIR", pathlib.Path(__file__).parents[2])) / \
+    ".." / "shared" / "reference" / "sbom-data"
+PROTON = DATA / "cyclonedx-bom-examples" / "SBOM" / "proton-bridge"
+PROTON_JSON = PROTON / "proton-bridge-v1.6.3.bom.json"
+GO_VULNDB = DATA / "osv-golang-vulndb" / "data" / "osv"
+KEV = DATA / "kev" / "known_exploited_vulnerabilities.json"
+JWT_PURL = "pkg:golang/github.com/dgrijalva/jwt-go@v3.2.0"
+CYCLONEDX_JSON = "application/vnd.cyclonedx+json"
+VX, VY, VS = fresh_tax_ids(3)
+USERS = {
+    "authority": "sbom-authority@test.gov.tw",
+    "officer": "sbom-officer@test.gov.tw",
+    "vendor_x": "sbom-vx@test.gov.tw",
+    "vendor_y": "sbom-vy@test.gov.tw",
+    "subcontractor": "sbom-vs@test.gov.tw",
+    "auditor": "sbom-auditor@test.gov.tw",
+}
+
+
+class VulnEnv:
+    def __init__(self, url: str, server, clients: dict[str, Client], ids: dict[str, str]):
+        self.url = url
+        self.server = server
+        self.clients = clients
+        self.ids = ids
+
+    def import_advisories(self, path: pathlib.Path | str) -> subprocess.CompletedProcess:
+        return run_cli("advisories", "import", str(path), "--db", self.url)
+
+
+@pytest.fixture(scope="module")
+def venv(make_database, start_server) -> VulnEnv:
+    database = make_database()
+    migrate(database.url)
+    add_user(database.url, USERS["authority"], "authority")
+    add_user(database.url, USERS["auditor"], "auditor")
+    server = start_server(database.url, "--sbom-max-mib", "2")
+    authority = Client(server.base_url).signed_in(USERS["authority"])
+    rows = {
+        "agencies": [["code", "name", "parent_code", "level", "kind"],
+                     ["AG-1", "SBOM 機關一", "", "A", "central"],
+                     ["AG-2", "SBOM 機關二", "AG-1", "B", "central"],
+                     ["AG-9", "SBOM 機關九", "", "A", "local"]],
+        "vendors": [["tax_id", "name"], [VX, "SBOM Vendor X"], [VY, "SBOM Vendor Y"],
+                    [VS, "SBOM Subcontractor"]],
+        "systems": [["agency_code", "system_id", "name", "confidentiality", "integrity",
+                     "availability", "legal"],
+                    ["AG-1", "SYS-1", "Mail bridge", "high", "high", "medium", "normal"],
+                    ["AG-2", "SYS-2", "Branch portal", "normal", "normal", "normal", "normal"],
+                    ["AG-9", "SYS-9", "Other portal", "normal", "normal", "normal", "normal"],
+                    ["AG-1", "SYS-0", "Old system", "normal", "normal", "normal", "normal"]],
+        "contracts": [["contract_id", "agency_code", "vendor_tax_id", "title", "service_type",
+                       "amount", "start_date", "end_date", "system_ids",
+                       "subcontractor_tax_ids"],
+                      ["K-1", "AG-1", VX, "Maintenance", "system_maintenance", "100",
+                       "2020-01-01", "2099-12-31", "SYS-1;SYS-2", VS],
+                      ["K-9", "AG-9", VY, "Portal", "system_development", "100",
+                       "2020-01-01", "2099-12-31", "SYS-9", ""],
+                      ["K-0", "AG-1", VY, "Old", "system_development", "100",
+                       "2005-01-01", "2010-12-31", "SYS-0", ""]],
+    }
+    for kind in ("agencies", "vendors", "systems", "contracts"):
+        authority.imported(kind, csv_text(rows[kind]), filename=f"{kind}.csv")
+    add_user(database.url, USERS["officer"], "agency_officer", agency="AG-1")
+    add_user(database.url, USERS["vendor_x"], "vendor", vendor=VX)
+    add_user(database.url, USERS["vendor_y"], "vendor", vendor=VY)
+    add_user(database.url, USERS["subcontractor"], "vendor", vendor=VS)
+    clients = {"authority": authority}
+    for key in ("officer", "vendor_x", "vendor_y", "subcontractor", "auditor"):
+        clients[key] = Client(server.base_url).signed_in(USERS[key])
+    ids = {item["system_id"]: item["id"]
+           for item in authority.list("systems")["items"]}
+    return VulnEnv(database.url, server, clients, ids)
+
+
+def upload(client: Client, system_id: str, document: bytes | str, content_type=CYCLONEDX_JSON,
+           **query):
+    return client.request("POST", f"/api/v1/systems/{system_id}/sboms", body=document,
+                          headers={"Content-Type": content_type}, query=query or None)
+
+
+def token_client(venv: VulnEnv, user: str, scopes: list[str]) -> Client:
+    """A client that authenticates with a new API token of `user` (no cookie)."""
+    owner = venv.clients[user]
+    token = owner.ok("POST", "/api/v1/tokens",
+                     {"name": f"ci-{'-'.join(scopes)}-{time.monotonic_ns()}", "scopes": scopes,
+                      "expires_at": (datetime.datetime.now(datetime.timezone.utc)
+                                     + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")}, status=201)["token"]
+
+    class TokenClient(Client):
+        def request(self, method, path, body=None, headers=None, **kwargs):
+            headers = dict(headers or {}, Authorization=f"Bearer {token}")
+            return super().request(method, path, body=body, headers=headers, cookie=False,
+                                   csrf=False, **kwargs)
+
+    return TokenClient(venv.server.base_url)
+
+
+def findings(client: Client, **query) -> list[dict]:
+    query.setdefault("per_page", 500)
+    return client.ok("GET", "/api/v1/findings", **query)["items"]
+
+
+def offline_scan(sbom: pathlib.Path) -> dict:
+    done = run_cli("sbom", "scan", "--sbom", str(sbom), "--advisories", str(GO_VULNDB))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+# ---- Advisory imports
+
+
+def test_an_osv_directory_imports_once_and_a_second_run_changes_nothing(venv):
+    first = venv.import_advisories(GO_VULNDB)
+    assert first.returncode == 0, first.stderr
+    assert "4291 read, 4291 created, 0 updated, 0 unchanged, 0 refused" in first.stdout
+    again = venv.import_advisories(GO_VULNDB)
+    assert again.returncode == 0, again.stderr
+    assert "4291 read, 0 created, 0 updated, 4291 unchanged" in again.stdout
+
+
+def test_unknown_or_missing_advisory_files_are_refused_with_a_message(venv, tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello\n")
+    done = venv.import_advisories(junk)
+    assert done.returncode != 0
+    assert "not an advisory file" in done.stderr
+    done = venv.import_advisories(tmp_path / "missing.json")
+    assert done.returncode != 0 and "neither a directory nor a readable file" in done.stderr
+
+
+# ---- Uploads and matching
+
+
+def test_a_vendor_ci_uploads_with_an_sboms_write_token_and_gets_the_offline_findings(venv):
+    ci = token_client(venv, "vendor_x", ["sboms:write"])
+    response = upload(ci, venv.ids["SYS-1"], PROTON_JSON.read_bytes(), version="1.6.3")
+    assert response.status == 201, response
+    answer = response.json()
+    assert answer["components"] == 201 and answer["sequence"] == 1
+    assert answer["version"] == "1.6.3" and answer["format"] == "CycloneDX JSON"
+    offline = offline_scan(PROTON_JSON)
+    expected = {(f["id"], f["purl"]) for f in offline["findings"]}
+    assert answer["findings"]["total"] == len(expected) == answer["findings"]["new"]
+    stored = findings(venv.clients["authority"], system_id=venv.ids["SYS-1"])
+    assert {(f["advisory_id"], f["purl"]) for f in stored} == expected
+    jwt = next(f for f in stored if f["purl"] == JWT_PURL and f["advisory_id"] == "GO-2020-0017")
+    assert jwt["vuln_key"] == "CVE-2020-26160" and jwt["status"] == "under_investigation"
+    assert jwt["fixed"] == [] and jwt["closed_at"] is None
+    # The token may upload but not read.
+    assert ci.get("/api/v1/findings").status == 403
+
+
+def test_who_may_upload_follows_contracts_in_force_and_tenancy(venv):
+    document = PROTON_JSON.read_bytes()
+    # Vendor Y has no contract for SYS-1: it cannot even see it.
+    assert upload(venv.clients["vendor_y"], venv.ids["SYS-1"], document).status == 404
+    # Vendor Y's contract for SYS-0 ended in 2010: not readable any more, no upload.
+    assert upload(venv.clients["vendor_y"], venv.ids["SYS-0"], document).status == 404
+    assert upload(venv.clients["auditor"], venv.ids["SYS-1"], document).status in (403, 404)
+    read_only = token_client(venv, "vendor_x", ["read"])
+    assert upload(read_only, venv.ids["SYS-1"], document).status == 403
+    # The named subcontractor and the owning agency's officer may upload (SYS-2 under AG-1).
+    response = upload(venv.clients["subcontractor"], venv.ids["SYS-2"], document)
+    assert response.status == 201, response
+    response = upload(venv.clients["officer"], venv.ids["SYS-2"], document, version="agency")
+    assert response.status == 201, response
+    assert response.json()["sequence"] == 2
+    assert response.json()["findings"]["new"] == 0  # the same document again
+    assert upload(venv.clients["officer"], "999999", document).status == 404
+
+
+def test_findings_and_sboms_follow_tenancy(venv):
+    officer = findings(venv.clients["officer"])
+    assert {f["system_key"] for f in officer} == {"SYS-1", "SYS-2"}
+    assert findings(venv.clients["vendor_y"]) == []
+    assert {f["system_key"] for f in findings(venv.clients["vendor_x"])} == {"SYS-1", "SYS-2"}
+    assert venv.clients["vendor_y"].get(f"/api/v1/systems/{venv.ids['SYS-1']}/sboms").status \
+        == 404
+    assert venv.clients["vendor_y"].get(
+        f"/api/v1/systems/{venv.ids['SYS-1']}/findings").status == 404
+    versions = venv.clients["officer"].ok("GET", f"/api/v1/systems/{venv.ids['SYS-1']}/sboms")
+    sbom_id = versions["items"][0]["id"]
+    assert venv.clients["vendor_y"].get(f"/api/v1/sboms/{sbom_id}").status == 404
+    assert venv.clients["vendor_y"].get(f"/api/v1/sboms/{sbom_id}/components").status == 404
+
+
+def test_a_later_sbom_without_the_vulnerable_versions_closes_findings_as_fixed(venv, tmp_path):
+    authority = venv.clients["authority"]
+    before = {(f["advisory_id"], f["purl"]): f
+              for f in findings(authority, system_id=venv.ids["SYS-1"])}
+    bom = json.loads(PROTON_JSON.read_text())
+    # Drop jwt-go; move one component with a fixed version to that version.
+    upgrade = next(f for f in before.values() if f["fixed"] and f["purl"] != JWT_PURL)
+    target = "v" + upgrade["fixed"][-1]
+    for component in bom["components"]:
+        if component.get("purl") == upgrade["purl"]:
+            component["version"] = target
+            component["purl"] = upgrade["purl"].rsplit("@", 1)[0] + "@" + target
+    bom["components"] = [c for c in bom["components"] if c.get("purl") != JWT_PURL]
+    response = upload(venv.clients["vendor_x"], venv.ids["SYS-1"], json.dumps(bom))
+    assert response.status == 201, response
+    answer = response.json()
+    assert answer["sequence"] == 2 and answer["components"] == 200
+    assert answer["findings"]["fixed"] >= 2
+    closed = {(f["advisory_id"], f["purl"]): f
+              for f in findings(authority, system_id=venv.ids["SYS-1"], state="closed")}
+    jwt = closed[("GO-2020-0017", JWT_PURL)]
+    assert jwt["closed_reason"] == "fixed" and jwt["status"] == "fixed" and jwt["closed_at"]
+    assert closed[(upgrade["advisory_id"], upgrade["purl"])]["closed_reason"] == "fixed"
+    still_open = findings(authority, system_id=venv.ids["SYS-1"])
+    assert len(still_open) == answer["findings"]["total"]
+    # The diff names what moved.
+    diff = authority.ok("GET", f"/api/v1/sboms/{answer['id']}/diff")
+    assert diff["from"]["sequence"] == 1 and diff["to"]["sequence"] == 2
+    assert [item["name"] for item in diff["removed"]] == ["github.com/dgrijalva/jwt-go"]
+    assert any(item["to"] == target for item in diff["upgraded"]), diff
+    assert diff["added"] == [] and diff["counts"]["removed"] == 1
+
+
+def test_components_list_pages_filters_and_marks_unmatched(venv):
+    authority = venv.clients["authority"]
+    versions = authority.ok("GET", f"/api/v1/systems/{venv.ids['SYS-1']}/sboms")
+    assert versions["total"] == 2 and [v["sequence"] for v in versions["items"]] == [2, 1]
+    assert versions["items"][0]["current"] and not versions["items"][1]["current"]
+    first = versions["items"][1]["id"]
+    page = authority.ok("GET", f"/api/v1/sboms/{first}/components", per_page=50, page=2)
+    assert page["total"] == 201 and len(page["items"]) == 50 and page["items"][0]["index"] == 50
+    jwt = authority.ok("GET", f"/api/v1/sboms/{first}/components", q="jwt-go")["items"]
+    assert len(jwt) == 1 and jwt[0]["open_findings"] == 0  # closed by the later version
+    bad = authority.get(f"/api/v1/sboms/{first}/components", colour="red")
+    assert bad.status == 422 and bad.error["fields"] == {"colour": ["unknownField"]}
+    document = authority.get(f"/api/v1/sboms/{first}/document")
+    assert document.status == 200 and document.body == PROTON_JSON.read_bytes()
+    assert document.header("Content-Type").startswith(CYCLONEDX_JSON)
+
+
+def test_alerts_reach_the_owning_agency_and_the_contract_vendors_only(venv):
+    officer = venv.clients["officer"].ok("GET", "/api/v1/notifications")
+    kinds = {(n["kind"], n["details"]["system_key"]) for n in officer["items"]}
+    assert ("sbomFindings", "SYS-1") in kinds and ("sbomFindings", "SYS-2") in kinds
+    assert officer["unread"] == officer["total"] >= 2
+    vendor = venv.clients["vendor_x"].ok("GET", "/api/v1/notifications")
+    assert {n["recipient"] for n in vendor["items"]} == {"vendor"}
+    assert venv.clients["vendor_y"].ok("GET", "/api/v1/notifications")["total"] == 0
+    assert venv.clients["auditor"].ok("GET", "/api/v1/notifications")["total"] == 0
+    # Another tenant's alert cannot be marked; one's own can, then all.
+    first = vendor["items"][0]["id"]
+    denied = venv.clients["vendor_y"].request("POST", f"/api/v1/notifications/{first}/read")
+    assert denied.status == 404, "".join(venv.server.output[-3:])
+    assert venv.clients["vendor_x"].request(
+        "POST", f"/api/v1/notifications/{first}/read").status == 204
+    after = venv.clients["vendor_x"].ok("GET", "/api/v1/notifications")
+    assert after["unread"] == vendor["unread"] - 1
+    assert venv.clients["vendor_x"].request("POST", "/api/v1/notifications/read").status == 204
+    assert venv.clients["vendor_x"].ok("GET", "/api/v1/notifications", unread="true")["total"] \
+        == 0
+    # The officer's own alerts are still unread: reads are per user.
+    assert venv.clients["officer"].ok("GET", "/api/v1/notifications")["unread"] == \
+        officer["unread"]
+
+
+def test_a_new_advisory_opens_findings_and_alerts_and_withdrawing_it_closes_them(venv, tmp_path):
+    record = {
+        "schema_version": "1.6.0", "id": "SG-TEST-2026-0001", "modified": "2026-11-20T00:00:00Z",
+        "published": "2026-11-20T00:00:00Z", "aliases": ["CVE-2026-99991"],
+        "summary": "Test flaw in go-imap",
+        "affected": [{"package": {"ecosystem": "Go", "name": "github.com/emersion/go-imap-idle"},
+                      "ranges": [{"type": "SEMVER",
+                                  "events": [{"introduced": "0"}, {"fixed": "9.0.0"}]}]}],
+        "severity": [{"type": "CVSS_V3",
+                      "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}
+    path = tmp_path / "SG-TEST-2026-0001.json"
+    path.write_text(json.dumps(record))
+    before = venv.clients["officer"].ok("GET", "/api/v1/notifications")["total"]
+    done = venv.import_advisories(path)
+    assert done.returncode == 0, done.stderr
+    assert "1 created" in done.stdout and "systems alerted: 2" in done.stdout
+    hits = findings(venv.clients["officer"], vuln="CVE-2026-99991")
+    assert {f["system_key"] for f in hits} == {"SYS-1", "SYS-2"}
+    assert all(f["severity"]["cvss_v3"] == 9.8 and f["severity"]["band"] == "critical"
+               for f in hits)
+    assert findings(venv.clients["officer"])[0]["vuln_key"] == "CVE-2026-99991"  # worst first
+    alerts = venv.clients["officer"].ok("GET", "/api/v1/notifications")
+    assert alerts["total"] == before + 2
+    assert alerts["items"][0]["kind"] == "advisoryFindings"
+    assert alerts["items"][0]["severity"] == "critical"
+    assert findings(venv.clients["vendor_y"], vuln="CVE-2026-99991") == []
+    # Withdrawn: its findings close, and re-importing the same file changes nothing.
+    record["withdrawn"] = "2026-11-21T00:00:00Z"
+    record["modified"] = "2026-11-21T00:00:00Z"
+    path.write_text(json.dumps(record))
+    done = venv.import_advisories(path)
+    assert done.returncode == 0 and "1 updated" in done.stdout and "closed: 2" in done.stdout
+    assert findings(venv.clients["officer"], vuln="CVE-2026-99991") == []
+    closed = findings(venv.clients["officer"], vuln="CVE-2026-99991", state="closed")
+    assert {f["closed_reason"] for f in closed} == {"advisoryWithdrawn"}
+    done = venv.import_advisories(path)
+    assert "1 unchanged" in done.stdout
+
+
+def test_kev_and_epss_put_exploited_vulnerabilities_first(venv, tmp_path):
+    catalogue = json.loads(KEV.read_text())
+    entry = copy.deepcopy(catalogue["vulnerabilities"][0])
+    entry["cveID"] = "CVE-2022-32149"  # golang.org/x/text, in the Proton SBOM's findings
+    catalogue["vulnerabilities"].append(entry)
+    catalogue["count"] = len(catalogue["vulnerabilities"])
+    kev = tmp_path / "kev.json"
+    kev.write_text(json.dumps(catalogue))
+    done = venv.import_advisories(kev)
+    assert done.returncode == 0, done.stderr
+    assert f"{catalogue['count']} created" in done.stdout
+    epss = tmp_path / "epss.csv"
+    epss.write_text("#model_version:v2025.03.14,score_date:2025-08-21T00:00:00+0000\n"
+                    "cve,epss,percentile\nCVE-2022-32149,0.25,0.97\n")
+    assert venv.import_advisories(epss).returncode == 0
+    items = findings(venv.clients["officer"], system_id=venv.ids["SYS-1"])
+    assert items[0]["kev"] and items[0]["vuln_key"] == "CVE-2022-32149", items[0]
+    assert items[0]["epss"] == 0.25 and items[0]["kev_due_date"]
+    assert not any(f["kev"] for f in items[1:])
+    only_kev = findings(venv.clients["officer"], system_id=venv.ids["SYS-1"], kev="true")
+    assert {f["vuln_key"] for f in only_kev} == {"CVE-2022-32149"}
+
+
+# ---- Bad input: a clear message, nothing stored, the server stays up
+
+
+def sbom_count(venv: VulnEnv, system: str) -> int:
+    return venv.clients["authority"].ok("GET", f"/api/v1/systems/{venv.ids[system]}/sboms")[
+        "total"]
+
+
+@pytest.mark.parametrize("body,content_type,status,code", [
+    (b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [', CYCLONEDX_JSON, 400,
+     "sbomMalformed"),
+    (b'<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+     b'<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components/></bom>',
+     "application/vnd.cyclonedx+xml", 400, "xmlDtdForbidden"),
+    (b"just some text", "text/plain", 400, "sbomUnsupportedFormat"),
+    (b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": '
+     b'[{"type": "spaceship", "name": "x"}]}', CYCLONEDX_JSON, 422, "sbomInvalid"),
+    (b'{"spdxVersion": "SPDX-2.3"}', CYCLONEDX_JSON, 400, "sbomContentTypeMismatch"),
+])
+def test_bad_sboms_are_refused_with_a_reason_and_nothing_is_stored(venv, body, content_type,
+                                                                   status, code):
+    before = sbom_count(venv, "SYS-9")
+    response = upload(venv.clients["authority"], venv.ids["SYS-9"], body, content_type)
+    assert response.status == status, response
+    assert response.error["code"] == code, response
+    assert sbom_count(venv, "SYS-9") == before
+
+
+def test_an_sbom_over_the_size_limit_is_refused_with_413(venv):
+    big = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                      "components": [{"type": "library", "name": "x" * 1000}] * 2200})
+    assert len(big) > 2 << 20
+    response = upload(venv.clients["authority"], venv.ids["SYS-9"], big)
+    assert response.status == 413 and response.error["code"] == "sbomTooLarge"
+    assert sbom_count(venv, "SYS-9") == 0
+
+
+def test_invalid_purls_and_duplicates_are_reported_and_the_rest_is_kept(venv):
+    document = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+        {"type": "library", "name": "jwt-go", "version": "v3.2.0", "purl": JWT_PURL},
+        {"type": "library", "name": "jwt-go", "version": "v3.2.0", "purl": JWT_PURL,
+         "bom-ref": "again"},
+        {"type": "library", "name": "broken", "version": "1", "purl": "pkg:/nothing@1"},
+        {"type": "library", "name": "in-house", "version": "2.0"},
+        {"type": "library", "name": "cobol", "version": "1", "purl": "pkg:generic/cobol@1"}]}
+    response = upload(venv.clients["authority"], venv.ids["SYS-9"], json.dumps(document),
+                      lenient="true")
+    assert response.status == 201, response
+    answer = response.json()
+    assert answer["components"] == 5
+    assert answer["unmatched"] == {"invalidPurl": 1, "noPurl": 1, "unsupportedEcosystem": 1}
+    assert any("duplicate component" in w["message"] for w in answer["warnings"])
+    assert answer["findings"]["total"] == 1  # jwt-go once, though listed twice
+    sbom = venv.clients["authority"].ok("GET", f"/api/v1/sboms/{answer['id']}")
+    assert sbom["unmatched"] == answer["unmatched"]
+
+
+def test_spdx_and_xml_uploads_are_detected_from_content(venv):
+    xml = (PROTON / "proton-bridge-v1.6.3.bom.xml").read_bytes()
+    response = upload(venv.clients["authority"], venv.ids["SYS-9"], xml,
+                      "application/octet-stream")
+    assert response.status == 201, response
+    assert response.json()["format"] == "CycloneDX XML" and response.json()["components"] == 201
+    spdx = next((DATA / "spdx").rglob("*.spdx.json"), None)
+    if spdx is not None:
+        response = upload(venv.clients["authority"], venv.ids["SYS-9"], spdx.read_bytes(), "")
+        assert response.status in (201, 422), response
+        if response.status == 201:
+            assert response.json()["format"] == "SPDX JSON"
+
+
+def test_an_interrupted_import_keeps_what_it_committed_and_a_rerun_completes(
+        make_database, tmp_path):
+    database = make_database()
+    migrate(database.url)
+    process = subprocess.Popen(
+        [binary(), "advisories", "import", str(GO_VULNDB), "--db", database.url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=dict(os.environ, SG_KEY_DIR=str(KEY_DIR)))
+    time.sleep(0.4)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = run_cli("advisories", "import", str(GO_VULNDB), "--db", database.url)
+    assert done.returncode == 0, done.stderr
+    counts = done.stdout.split(": ", 1)[1]
+    read = int(counts.split(" read")[0])
+    created = int(counts.split(", ")[1].split(" ")[0])
+    unchanged = int(counts.split(", ")[3].split(" ")[0])
+    assert read == 4291 and created + unchanged == 4291
+    again = run_cli("advisories", "import", str(GO_VULNDB), "--db", database.url)
+    assert "4291 unchanged" in again.stdout
