@@ -858,6 +858,64 @@ struct App::Impl {
       if (!page) return ErrorOf(page.error(), context.request);
       return PageResponse(std::move(*page), *query);
     });
+    add("GET", "/api/v1/findings/summary", Policy::kSession, [this](Context& context) {
+      auto query = ParseListQuery(context.request);
+      if (!query) return ErrorOf(query.error(), context.request);
+      auto summary = vulnerabilities->Summary(context.session->caller, *query);
+      if (!summary) return ErrorOf(summary.error(), context.request);
+      return JsonResponse(200, *summary);
+    });
+    add("GET", "/api/v1/findings/{id}", Policy::kSession, [this](Context& context) {
+      auto finding = vulnerabilities->Finding(context.session->caller, context.params.at("id"));
+      if (!finding) return ErrorOf(finding.error(), context.request);
+      return JsonResponse(200, *finding);
+    });
+    add("PATCH", "/api/v1/findings/{id}", Policy::kSession, [this](Context& context) {
+      auto body = ParseJsonObject(context.request);
+      if (!body) return ErrorOf(body.error(), context.request);
+      auto finding =
+          vulnerabilities->Triage(context.session->caller, context.params.at("id"), *body);
+      if (!finding) return ErrorOf(finding.error(), context.request);
+      return JsonResponse(200, *finding);
+    });
+    add("GET", "/api/v1/systems/{id}/vex", Policy::kSession, [this](Context& context) {
+      auto vex = vulnerabilities->ExportVex(context.session->caller, context.params.at("id"));
+      if (!vex) return ErrorOf(vex.error(), context.request);
+      Response response = JsonResponse(200, *vex);
+      response.content_type = "application/vnd.cyclonedx+json";
+      response.headers.emplace_back(
+          "Content-Disposition",
+          fmt::format("attachment; filename=\"vex-{}.cdx.json\"", context.params.at("id")));
+      return response;
+    });
+    add("POST", "/api/v1/systems/{id}/vex", Policy::kSession, "sboms:write",
+        [this](Context& context) {
+          auto applied = vulnerabilities->ImportVex(context.session->caller,
+                                                    context.params.at("id"), context.request.body);
+          if (!applied) return ErrorOf(applied.error(), context.request);
+          return JsonResponse(200, *applied);
+        });
+    add("GET", "/api/v1/systems/{id}/licenses", Policy::kSession, [this](Context& context) {
+      auto licenses = vulnerabilities->Licenses(context.session->caller, context.params.at("id"));
+      if (!licenses) return ErrorOf(licenses.error(), context.request);
+      return JsonResponse(200, *licenses);
+    });
+    add("GET", "/api/v1/advisories/{id}", Policy::kSession, [this](Context& context) {
+      auto advisory = vulnerabilities->Advisory(context.session->caller, context.params.at("id"));
+      if (!advisory) return ErrorOf(advisory.error(), context.request);
+      return JsonResponse(200, *advisory);
+    });
+    add("GET", "/api/v1/packages", Policy::kSession, [this](Context& context) {
+      const auto& query = context.request.query;
+      auto value = [&](const char* name) {
+        const auto found = query.find(name);
+        return found == query.end() ? std::string() : found->second;
+      };
+      auto package = vulnerabilities->Package(context.session->caller, value("ecosystem"),
+                                              value("name"), value("version"));
+      if (!package) return ErrorOf(package.error(), context.request);
+      return JsonResponse(200, *package);
+    });
     add("GET", "/api/v1/notifications", Policy::kSession, [this](Context& context) {
       auto query = ParseListQuery(context.request);
       if (!query) return ErrorOf(query.error(), context.request);

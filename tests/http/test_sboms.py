@@ -348,6 +348,133 @@ def test_kev_and_epss_put_exploited_vulnerabilities_first(venv, tmp_path):
     assert {f["vuln_key"] for f in only_kev} == {"CVE-2022-32149"}
 
 
+# ---- Triage, VEX, dashboards and reverse lookups
+
+
+def open_finding(venv, vuln_key: str, system: str = "SYS-1") -> dict:
+    items = findings(venv.clients["authority"], system_id=venv.ids[system], vuln=vuln_key)
+    assert len(items) == 1, items
+    return items[0]
+
+
+def test_triage_needs_a_justification_for_not_affected_and_keeps_its_history(venv):
+    finding = open_finding(venv, "CVE-2022-32149")
+    path = f"/api/v1/findings/{finding['id']}"
+    officer = venv.clients["officer"]
+    bad = officer.request("PATCH", path, json_body={"status": "not_affected"})
+    assert bad.status == 422 and bad.error["fields"]["justification"] == ["required"]
+    bad = officer.request("PATCH", path, json_body={"status": "fine", "colour": 1})
+    assert bad.status == 422
+    assert bad.error["fields"] == {"status": ["invalidValue"], "colour": ["unknownField"]}
+    bad = officer.request("PATCH", path, json_body={"status": "affected",
+                                                    "justification": "code_not_present"})
+    assert bad.error["fields"]["justification"] == ["onlyWhenNotAffected"]
+    # Vendor Y cannot see it; the auditor may not decide.
+    assert venv.clients["vendor_y"].request("PATCH", path,
+                                            json_body={"status": "affected"}).status == 404
+    done = officer.ok("PATCH", path, {"status": "not_affected",
+                                      "justification": "code_not_reachable",
+                                      "comment": "不會呼叫 language.ParseAcceptLanguage"})
+    assert done["status"] == "not_affected" and done["justification"] == "code_not_reachable"
+    assert done["history"][-1]["by"] == USERS["officer"]
+    vendor = venv.clients["vendor_x"].ok("PATCH", path, {"status": "affected",
+                                                         "response": ["update"]})
+    assert vendor["status"] == "affected" and vendor["response"] == ["update"]
+    assert [event["status"] for event in vendor["history"] if event["action"] == "triage"] == \
+        ["not_affected", "affected"]
+    assert vendor["justification"] is None
+    assert venv.clients["authority"].get("/api/v1/findings/abc").status == 404
+
+
+def test_vex_exports_the_decisions_and_a_vex_import_applies_them_all_or_nothing(venv):
+    system = venv.ids["SYS-1"]
+    vex = venv.clients["officer"].ok("GET", f"/api/v1/systems/{system}/vex")
+    assert vex["bomFormat"] == "CycloneDX" and vex["specVersion"] == "1.6"
+    entries = {v["id"]: v for v in vex["vulnerabilities"]}
+    assert entries["CVE-2022-32149"]["analysis"]["state"] == "exploitable"
+    assert {"ref": "pkg:golang/golang.org/x/text@v0.3.5-0.20201125200606-c27b9fd57aec"} in \
+        entries["CVE-2022-32149"]["affects"]
+    # Import: one valid decision and one broken entry: nothing applied, every error named.
+    target = next(f["vuln_key"] for f in findings(venv.clients["authority"], system_id=system)
+                  if f["status"] == "under_investigation" and f["vuln_key"].startswith("CVE-"))
+    document = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                "vulnerabilities": [
+                    {"id": target, "analysis": {
+                        "state": "not_affected", "justification": "requires_configuration",
+                        "detail": "gin debug mode is off"}},
+                    {"id": "CVE-2021-28483", "analysis": {"state": "maybe"}}]}
+    ci = token_client(venv, "vendor_x", ["sboms:write"])
+    refused = ci.request("POST", f"/api/v1/systems/{system}/vex", body=json.dumps(document),
+                         headers={"Content-Type": CYCLONEDX_JSON})
+    assert refused.status == 422, refused
+    assert refused.error["fields"] == {"vulnerabilities[1].analysis.state": ["invalidValue"]}
+    assert open_finding(venv, target)["status"] == "under_investigation"
+    document["vulnerabilities"][1] = {"id": "CVE-1999-0001", "analysis": {"state": "resolved"}}
+    applied = ci.request("POST", f"/api/v1/systems/{system}/vex", body=json.dumps(document),
+                         headers={"Content-Type": CYCLONEDX_JSON})
+    assert applied.status == 200, applied
+    assert applied.json()["applied"] == 1
+    assert applied.json()["unmatched"] == [{"id": "CVE-1999-0001", "reason": "noFinding"}]
+    gin = open_finding(venv, target)
+    assert gin["status"] == "not_affected" and gin["justification"] == "requires_configuration"
+    assert gin["comment"] == "gin debug mode is off"
+    assert venv.clients["vendor_y"].request("POST", f"/api/v1/systems/{system}/vex",
+                                            body=json.dumps(document)).status == 404
+
+
+def test_the_dashboard_summary_counts_by_severity_kev_age_and_system(venv):
+    summary = venv.clients["officer"].ok("GET", "/api/v1/findings/summary")
+    assert summary["open"] == sum(summary["by_severity"].values())
+    assert summary["open"] == sum(summary["by_age"].values()) == summary["by_age"]["days_0_7"]
+    assert summary["kev"] >= 1 and summary["kev_vulnerabilities"] == 1
+    assert {s["system_key"] for s in summary["systems"]} == {"SYS-1", "SYS-2"}
+    ranks = [(s["kev"], s["by_severity"]["critical"], s["by_severity"]["high"], s["open"])
+             for s in summary["systems"]]
+    assert ranks == sorted(ranks, reverse=True)
+    assert summary["fixed_total"] >= 2 and summary["median_days_to_fix"] is not None
+    total = len(findings(venv.clients["officer"]))
+    assert total == summary["open"]
+    only = venv.clients["officer"].ok("GET", "/api/v1/findings/summary",
+                                      system_id=venv.ids["SYS-2"])
+    assert [s["system_key"] for s in only["systems"]] == ["SYS-2"]
+    assert venv.clients["vendor_y"].ok("GET", "/api/v1/findings/summary")["open"] == 0
+
+
+def test_reverse_lookup_of_an_advisory_names_every_affected_system_agency_and_vendor(venv):
+    authority = venv.clients["authority"].ok("GET", "/api/v1/advisories/CVE-2022-32149")
+    assert [r["advisory_id"] for r in authority["records"]] == ["GO-2022-1059"]
+    assert authority["kev"]["cve_id"] == "CVE-2022-32149" and authority["epss"]["score"] == 0.25
+    keys = {s["system_key"] for s in authority["systems"]}
+    assert keys == {"SYS-1", "SYS-2"}
+    sys1 = next(s for s in authority["systems"] if s["system_key"] == "SYS-1")
+    assert {v["tax_id"] for v in sys1["vendors"]} == {VX, VS}
+    assert authority["affected"] == {"systems": 2, "agencies": 2, "vendors": 2}
+    # By the GO id too; tenants see only their own systems.
+    by_id = venv.clients["officer"].ok("GET", "/api/v1/advisories/GO-2022-1059")
+    assert {s["system_key"] for s in by_id["systems"]} == {"SYS-1", "SYS-2"}
+    assert venv.clients["vendor_y"].ok("GET", "/api/v1/advisories/GO-2022-1059")["systems"] == []
+    assert venv.clients["officer"].get("/api/v1/advisories/NOPE-1").status == 404
+
+
+def test_reverse_lookup_of_a_package_and_the_licences_of_a_system(venv):
+    found = venv.clients["officer"].ok("GET", "/api/v1/packages", ecosystem="Go",
+                                       name="golang.org/x/text")
+    assert {s["system_key"] for s in found["systems"]} == {"SYS-1", "SYS-2"}
+    assert all(s["versions"] == ["v0.3.5-0.20201125200606-c27b9fd57aec"]
+               for s in found["systems"])
+    none = venv.clients["officer"].ok("GET", "/api/v1/packages", ecosystem="Go",
+                                      name="golang.org/x/text", version="v9.9.9")
+    assert none["systems"] == []
+    bad = venv.clients["officer"].get("/api/v1/packages", ecosystem="Cobol", name="x")
+    assert bad.status == 422
+    licences = venv.clients["officer"].ok("GET", f"/api/v1/systems/{venv.ids['SYS-1']}/licenses")
+    assert licences["components"] == 200
+    assert sum(item["components"] for item in licences["licenses"]) + \
+        licences["without_license"] == 200
+    assert venv.clients["vendor_y"].get(
+        f"/api/v1/systems/{venv.ids['SYS-1']}/licenses").status == 404
+
+
 # ---- Bad input: a clear message, nothing stored, the server stays up
 
 
