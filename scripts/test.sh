@@ -95,6 +95,9 @@ BIN="$ROOT/build/ci-debug/src/cli/supplyguard"
 DB="sqlite:$BROWSER_DIR/sg.db"
 BROWSER_PASSWORD='Browser-Test-2026!'
 "$BIN" migrate --db "$DB" >/dev/null
+# The SBOM spec matches an uploaded SBOM against the public Go vulnerability database.
+"$BIN" advisories import "$ROOT/../shared/reference/sbom-data/osv-golang-vulndb/data/osv" --db "$DB" \
+  >"$LOGS/browser-advisories.log" 2>&1 || echo "!! advisories import for the browser test failed"
 echo "$BROWSER_PASSWORD" | "$BIN" user add --db "$DB" --email e2e-user@test.gov.tw --role authority --password-stdin >/dev/null
 # The registry tests run under the asvs profile (no MFA); the MFA test on a second server with
 # the default tw-high profile, whose accounts must enrol at their first sign-in.

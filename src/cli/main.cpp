@@ -754,6 +754,13 @@ int main(int argc, char** argv) {
       service::VulnerabilityService vulnerabilities(
           **database, clock, &audit_trail,
           service::VulnerabilityOptions{.max_sbom_bytes = sbom_max_mib << 20});
+      // The advisory matcher is built while the server starts answering (joined at exit).
+      std::jthread warm_matcher([&vulnerabilities] {
+        if (auto warmed = vulnerabilities.WarmUp(); !warmed) {
+          spdlog::error(R"("event":"advisory_matcher_failed","detail":{})",
+                        boost::json::serialize(boost::json::value(warmed.error().detail)));
+        }
+      });
       api::App api_app(registry, accounts, audit_service, vulnerabilities,
                        api::AppConfig{std::filesystem::path(web_root), false,
                                       read_cache_mib * (std::size_t{1} << 20), &timings});

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -12,6 +14,29 @@
 
 namespace sg::storage {
 namespace {
+
+/// The statement with PostgreSQL's `$N` placeholders written as SQLite's numbered `?N` (outside
+/// quoted text). SQLite treats `$N` as a name and finds each by a linear search, while parsing
+/// and binding alike — quadratic in a multi-row INSERT of thousands of values; `?N` is a slot.
+std::string NumberedPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;
+  for (std::size_t index = 0; index < sql.size(); ++index) {
+    const char c = sql[index];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && index + 1 < sql.size() && sql[index + 1] >= '0' &&
+               sql[index + 1] <= '9') {
+      out += '?';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 constexpr int kBusyTimeoutMs = 10000;
 constexpr std::string_view kConnectionPragmas =
@@ -74,16 +99,20 @@ class SqliteConnection final : public Connection {
     sqlite3_stmt* statement = *prepared;
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
-    for (std::size_t index = 0; index < params.size(); ++index) {
-      const std::string name = fmt::format("${}", index + 1);
-      const int position = sqlite3_bind_parameter_index(statement, name.c_str());
-      if (position == 0) continue;  // parameter not used by this statement
+    // Placeholders are numbered (`?N`, see Prepare), so parameter N binds to position N.
+    const auto count = static_cast<std::size_t>(sqlite3_bind_parameter_count(statement));
+    if (count > params.size()) {
+      return Fail(Error::Internal(fmt::format("the statement has {} placeholders but {} parameters",
+                                              count, params.size())));
+    }
+    for (std::size_t index = 0; index < count; ++index) {
+      const int position = static_cast<int>(index + 1);
       const Param& param = params[index];
       int bound = SQLITE_OK;
       if (std::holds_alternative<std::nullptr_t>(param)) {
         bound = sqlite3_bind_null(statement, position);
-      } else if (const auto* number = std::get_if<std::int64_t>(&param)) {
-        bound = sqlite3_bind_int64(statement, position, *number);
+      } else if (const auto* value = std::get_if<std::int64_t>(&param)) {
+        bound = sqlite3_bind_int64(statement, position, *value);
       } else {
         const auto& text = std::get<std::string>(param);
         bound = sqlite3_bind_text(statement, position, text.data(), static_cast<int>(text.size()),
@@ -142,7 +171,8 @@ class SqliteConnection final : public Connection {
     auto found = statements_.find(std::string(sql));
     if (found != statements_.end()) return found->second.get();
     sqlite3_stmt* statement = nullptr;
-    const int code = sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()),
+    const std::string numbered = NumberedPlaceholders(sql);
+    const int code = sqlite3_prepare_v3(handle_, numbered.data(), static_cast<int>(numbered.size()),
                                         SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (code != SQLITE_OK) return Fail(MapSqliteError(handle_, code, "prepare"));
     statements_.emplace(std::string(sql), StatementPtr(statement));
