@@ -645,9 +645,15 @@ int main(int argc, char** argv) {
       config.io_threads = io_threads;
       config.worker_threads = worker_threads;
       config.max_pending_requests = max_pending;
-      // An SBOM upload may be as large as --sbom-max-mib; other bodies are refused far earlier
-      // by their handlers.
-      config.body_limit = std::max(config.body_limit, (sbom_max_mib + 1) << 20);
+      // An SBOM upload may be as large as --sbom-max-mib (the service answers 413 with the
+      // limit past that); every other request keeps the server's default body limit.
+      config.body_limit_for = [base = config.body_limit, sbom = (sbom_max_mib + 1) << 20](
+                                  std::string_view method, std::string_view target) {
+        const std::string_view path = target.substr(0, target.find('?'));
+        const bool upload =
+            method == "POST" && path.starts_with("/api/v1/systems/") && path.ends_with("/sboms");
+        return upload ? std::max(base, sbom) : base;
+      };
       if (tls_certificate.empty() != tls_key.empty()) {
         std::cerr << "error: --tls-cert and --tls-key go together: give both or neither\n";
         return kExitInvalid;

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -113,8 +114,8 @@ class IdleConnections {
   void CloseAll() {
     std::lock_guard lock(mutex_);
     for (beast::tcp_stream* stream : idle_) {
-      // Each connection lives on its own strand, so this cannot race with its coroutine; by the
-      // time it runs the connection may have ended, hence the second look.
+      // Each connection lives on an I/O context run by a single thread, so this cannot race with
+      // its coroutine; by the time it runs the connection may have ended, hence the second look.
       asio::post(stream->get_executor(), [this, stream] {
         std::lock_guard lock(mutex_);
         if (!idle_.contains(stream)) return;
@@ -281,7 +282,15 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     transport.expires_after(first ? state.config.read_timeout : state.config.idle_timeout);
     first = false;
     auto [read_error, bytes] =
-        co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
+        co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(use_awaitable));
+    if (!read_error && !parser.is_done()) {
+      if (state.config.body_limit_for) {
+        parser.body_limit(
+            state.config.body_limit_for(parser.get().method_string(), parser.get().target()));
+      }
+      std::tie(read_error, bytes) =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
+    }
     (void)bytes;
     if (read_error == bhttp::error::body_limit) {
       co_await WriteError(stream, 413, "payloadTooLarge", "The request body is too large.");
@@ -419,18 +428,26 @@ awaitable<void> RunSession(tcp::socket socket, ServerState& state) {
   }
 }
 
-awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state) {
+using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
+
+/// Accepts connections and hands them round-robin to the I/O contexts. Runs on the first context,
+/// on the same single thread as the shutdown signal's handler.
+awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, const IoContexts& contexts) {
+  std::size_t next = 0;
   while (!state.stopping) {
-    // Each connection gets a strand: its coroutine, its timers and a shutdown's close never run
-    // at the same time on different I/O threads.
-    auto [error, socket] = co_await acceptor.async_accept(
-        asio::make_strand(acceptor.get_executor()), asio::as_tuple(use_awaitable));
+    // The socket is created on the chosen context, so the connection's coroutine, its timers and
+    // a shutdown's close all run on that context's one thread: never at the same time, no strand.
+    const asio::any_io_executor executor = contexts[next]->get_executor();
+    next = (next + 1) % contexts.size();
+    auto [error, socket] = co_await acceptor.async_accept(executor, asio::as_tuple(use_awaitable));
     if (error) {
       if (error == asio::error::operation_aborted || state.stopping) break;
       spdlog::warn(R"("event":"accept_failed","detail":{})", LogString(error.message()));
       continue;
     }
-    auto executor = socket.get_executor();
+    // Accepted just before the shutdown signal was handled: the chosen context may already have
+    // run out of work and stopped, so the socket is closed here rather than spawned there.
+    if (state.stopping) break;
     asio::co_spawn(executor, RunSession(std::move(socket), state), asio::detached);
   }
 }
@@ -641,7 +658,19 @@ Result<void> Serve(const ServerConfig& config, Handler handler,
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int io_threads = config.io_threads > 0 ? config.io_threads : cores;
   const int worker_threads = config.worker_threads > 0 ? config.worker_threads : 4 * cores;
-  asio::io_context io(io_threads);
+  // One io_context per I/O thread, each run by exactly that thread: a connection stays on one
+  // context, so the I/O threads do not contend for one shared reactor and handler queue (under
+  // many keep-alive connections that made the wait before a request was parsed long and unfair).
+  // The work guards keep a context that has no connection yet from returning; the shutdown
+  // releases them, and then each context returns once its last connection has ended.
+  IoContexts contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  keep_running.reserve(static_cast<std::size_t>(io_threads));
+  for (int index = 0; index < io_threads; ++index) {
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+    keep_running.push_back(asio::make_work_guard(*contexts.back()));
+  }
+  asio::io_context& io = *contexts.front();  // also accepts and catches the signals
   asio::thread_pool workers(static_cast<std::size_t>(worker_threads));
   ServerState state{
       config, std::move(handler), workers, {}, {}, {}, tls ? &*tls : nullptr, std::move(*proxies)};
@@ -672,13 +701,18 @@ Result<void> Serve(const ServerConfig& config, Handler handler,
     beast::error_code ignored;
     acceptor.close(ignored);
     state.idle.CloseAll();
+    // Connections still inside a request keep their context running until they have answered.
+    for (auto& guard : keep_running) guard.reset();
   });
   on_listening(acceptor.local_endpoint().port());
 
-  asio::co_spawn(io, Accept(acceptor, state), asio::detached);
+  asio::co_spawn(io, Accept(acceptor, state, contexts), asio::detached);
 
   std::vector<std::thread> threads;
-  for (int index = 1; index < io_threads; ++index) threads.emplace_back([&io] { io.run(); });
+  for (int index = 1; index < io_threads; ++index) {
+    threads.emplace_back(
+        [&context = *contexts[static_cast<std::size_t>(index)]] { context.run(); });
+  }
   io.run();
   for (auto& thread : threads) thread.join();
   workers.join();

@@ -23,6 +23,9 @@ struct ServerConfig {
   int worker_threads = 0;  // 0: four per core; handlers (which block on the database) run here
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 32 * 1024 * 1024;
+  // The body limit of one request, from its method and target, when some routes take larger
+  // bodies (SBOM uploads); read once the headers are in. Unset: body_limit for every request.
+  std::function<std::size_t(std::string_view method, std::string_view target)> body_limit_for;
   std::chrono::seconds read_timeout{30};  // also bounds the TLS handshake
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};

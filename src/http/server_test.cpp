@@ -20,7 +20,10 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <latch>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 
 namespace sg::http {
@@ -48,7 +51,10 @@ class RunningServer {
     });
     port_ = port.get();
   }
-  ~RunningServer() {
+  ~RunningServer() { Stop(); }
+  /// SIGTERM, then waits for Serve to return (once).
+  void Stop() {
+    if (!thread_.joinable()) return;
     std::raise(SIGTERM);
     thread_.join();
   }
@@ -130,6 +136,128 @@ TEST(ServerTest, AnswersRequestsThatWaitedTooLongForAWorkerWith503) {
   EXPECT_EQ(held.get().result_int(), 200);
   EXPECT_EQ(queued.get().result_int(), 503);
   EXPECT_EQ(Get(server.port(), "/other").result_int(), 200);
+}
+
+/// Sends GET `target` on an open keep-alive connection and returns the response (blocking).
+bhttp::response<bhttp::string_body> GetKeepAlive(tcp::socket& socket, beast::flat_buffer& buffer,
+                                                 const std::string& target) {
+  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, target, 11};
+  request.set(bhttp::field::host, "127.0.0.1");
+  request.keep_alive(true);
+  bhttp::write(socket, request);
+  bhttp::response<bhttp::string_body> response;
+  bhttp::read(socket, buffer, response);
+  return response;
+}
+
+TEST(ServerTest, AnswersManyKeepAliveConnectionsOnEveryIoThreadAndStopsWithThemIdle) {
+  constexpr int kClients = 64;
+  constexpr int kRequestsEach = 20;
+  for (int io_threads = 2; io_threads <= 4; ++io_threads) {
+    SCOPED_TRACE(io_threads);
+    std::mutex mutex;
+    std::set<std::thread::id> io_thread_ids;
+    ServerConfig config;
+    config.io_threads = io_threads;
+    config.worker_threads = 4;
+    config.idle_timeout = std::chrono::seconds(60);  // far beyond what a prompt stop may take
+    // Half the requests are answered on the I/O threads, half by the handler on a worker.
+    config.answer_from_memory = [&](Request& request) -> std::optional<Response> {
+      std::lock_guard lock(mutex);
+      io_thread_ids.insert(std::this_thread::get_id());
+      if (!request.path.starts_with("/memory/")) return std::nullopt;
+      return Response::Json(200, R"({"path":")" + request.path + R"("})");
+    };
+    RunningServer server(config, [](Request& request) {
+      return Response::Json(200, R"({"path":")" + request.path + R"("})");
+    });
+
+    asio::io_context io;
+    std::vector<tcp::socket> sockets;
+    for (int client = 0; client < kClients; ++client) sockets.emplace_back(io);
+    std::vector<std::future<std::vector<std::string>>> clients;
+    for (int client = 0; client < kClients; ++client) {
+      clients.push_back(std::async(std::launch::async, [&, client] {
+        tcp::socket& socket = sockets[static_cast<std::size_t>(client)];
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+        beast::flat_buffer buffer;
+        std::vector<std::string> request_ids;
+        for (int index = 0; index < kRequestsEach; ++index) {
+          const std::string path = std::string(index % 2 == 0 ? "/memory/" : "/worker/") +
+                                   std::to_string(client) + "/" + std::to_string(index);
+          const auto response = GetKeepAlive(socket, buffer, path);
+          EXPECT_EQ(response.result_int(), 200);
+          EXPECT_EQ(response.body(), R"({"path":")" + path + R"("})");
+          EXPECT_TRUE(response.keep_alive());
+          request_ids.emplace_back(response["X-Request-Id"]);
+        }
+        return request_ids;
+      }));
+    }
+    std::set<std::string> request_ids;
+    for (auto& client : clients) {
+      for (std::string& id : client.get()) request_ids.insert(std::move(id));
+    }
+    EXPECT_EQ(request_ids.size(), static_cast<std::size_t>(kClients * kRequestsEach));
+    EXPECT_FALSE(request_ids.contains(""));
+    {
+      std::lock_guard lock(mutex);
+      EXPECT_EQ(io_thread_ids.size(), static_cast<std::size_t>(io_threads));  // round-robin
+    }
+
+    // All 64 connections are open and idle: the stop closes them instead of waiting them out.
+    const auto stopping = std::chrono::steady_clock::now();
+    server.Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+    EXPECT_TRUE(server.result());
+    for (tcp::socket& socket : sockets) {
+      char byte = 0;
+      beast::error_code error;
+      socket.read_some(asio::buffer(&byte, 1), error);
+      EXPECT_TRUE(error == asio::error::eof || error == asio::error::connection_reset)
+          << error.message();
+    }
+  }
+}
+
+TEST(ServerTest, FinishesRequestsInFlightOnEveryIoThreadWhenStopping) {
+  constexpr int kConnections = 4;
+  std::latch entered(kConnections);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ServerConfig config;
+  config.io_threads = kConnections;  // one connection per I/O context (round-robin)
+  config.worker_threads = kConnections;
+  RunningServer server(config, [&](Request&) {
+    entered.count_down();
+    released.wait();
+    return Response::Json(200, R"({"ok":true})");
+  });
+  asio::io_context io;
+  std::vector<tcp::socket> sockets;
+  for (int index = 0; index < kConnections; ++index) {
+    sockets.emplace_back(io).connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  }
+  std::vector<std::future<bhttp::response<bhttp::string_body>>> responses;
+  for (tcp::socket& socket : sockets) {
+    responses.push_back(std::async(std::launch::async, [&socket] {
+      beast::flat_buffer buffer;
+      return GetKeepAlive(socket, buffer, "/block");
+    }));
+  }
+  entered.wait();
+  auto stopped = std::async(std::launch::async, [&] { server.Stop(); });
+  // The stop waits for the requests in flight however long they take.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  release.set_value();
+  for (auto& response : responses) {
+    const auto answered = response.get();
+    EXPECT_EQ(answered.result_int(), 200);
+    EXPECT_FALSE(answered.keep_alive());  // answered while stopping: the connection then closes
+  }
+  EXPECT_EQ(stopped.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_TRUE(server.result());
 }
 
 // --- Reverse proxies -------------------------------------------------------------------------
