@@ -2,7 +2,8 @@
 # Command 2 of the README: the whole test suite. Installs what is missing, then:
 #   formatting, -Werror build, unit + storage contract tests (SQLite and a throwaway PostgreSQL 15),
 #   HTTP black-box tests against the real binary on both databases, web lint/type check/build,
-#   the browser test in headless Chromium, and the unit tests again under ASan + UBSan.
+#   the browser test in headless Chromium, the unit tests again under ASan + UBSan, and the
+#   parsers' libFuzzer harnesses for 30 s each (scripts/fuzz.sh).
 # Ends with one line "N passed, N failed" over every test that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -136,6 +137,13 @@ if [ $? -ne 0 ]; then
 else
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build/ci-asan asan
 fi
+
+stage "fuzzing (libFuzzer with clang 16, 30 s per target)"
+if scripts/fuzz.sh 30 >"$LOGS/fuzz.log" 2>&1; then :; else fail_stage fuzz; fi
+tail -9 "$LOGS/fuzz.log"
+p=$(tail -1 "$LOGS/fuzz.log" | grep -oE "^[0-9]+ passed" | grep -oE "[0-9]+")
+f=$(tail -1 "$LOGS/fuzz.log" | grep -oE "[0-9]+ failed" | grep -oE "[0-9]+")
+count "${p:-0}" "${f:-1}"
 
 stage "done"
 if [ ${#FAILED_STAGES[@]} -gt 0 ]; then

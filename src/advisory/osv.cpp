@@ -553,6 +553,7 @@ Result<Record> OsvReader::ReadJson(std::string_view text, std::string_view origi
   if (text.size() > state_->options.max_record_bytes) {
     return Fail(RecordTooLarge(Subject({}, origin), state_->options.max_record_bytes));
   }
+  if (text.data() == nullptr) text = "";  // simdjson copies from the pointer even when empty
   simdjson::dom::element root;
   if (const simdjson::error_code code = state_->parser.parse(text.data(), text.size()).get(root)) {
     return Fail(detail::MalformedJson(code, Subject({}, origin)));

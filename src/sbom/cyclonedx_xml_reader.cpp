@@ -207,7 +207,6 @@ class CycloneDxXmlReader {
   std::optional<std::size_t> license_owner_;
   Hash hash_;
   bool hash_algorithm_known_ = false;
-  std::uint32_t dependency_ordinal_ = 0;
 };
 
 bool CycloneDxXmlReader::AcceptChild(Frame& parent, ObjectKind object, std::string_view local,
