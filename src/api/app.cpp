@@ -848,7 +848,11 @@ struct App::Impl {
       response.content_type = document->second;
       response.headers.emplace_back(
           "Content-Disposition",
-          fmt::format("attachment; filename=\"sbom-{}\"", context.params.at("id")));
+          fmt::format("attachment; filename=\"sbom-{}.{}\"", context.params.at("id"),
+                      document->second.ends_with("+xml")        ? "cdx.xml"
+                      : document->second.ends_with("spdx+json") ? "spdx.json"
+                      : document->second.ends_with("spdx")      ? "spdx"
+                                                                : "cdx.json"));
       return response;
     });
     add("GET", "/api/v1/findings", Policy::kSession, [this](Context& context) {

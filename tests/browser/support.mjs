@@ -38,3 +38,26 @@ export function launchChromium() {
     ],
   });
 }
+
+/**
+ * Calls the API with a signed-in page's session: its cookie (the context's request client shares
+ * it) and its CSRF token (read from GET /api/v1/session). Answers the status and parsed body.
+ * @param {import('playwright-core').Page} page
+ * @param {string} method
+ * @param {string} apiPath e.g. `/api/v1/agencies`
+ * @param {unknown} [data] a JSON body
+ * @returns {Promise<{ status: number, body: any }>}
+ */
+export async function apiRequest(page, method, apiPath, data) {
+  const origin = new URL(page.url()).origin;
+  const session = await page.request.get(`${origin}/api/v1/session`);
+  if (!session.ok()) throw new Error(`no session: ${session.status()}`);
+  const { csrf_token: csrfToken } = await session.json();
+  const response = await page.request.fetch(`${origin}${apiPath}`, {
+    method,
+    data,
+    headers: { 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+  });
+  const text = await response.text();
+  return { status: response.status(), body: text ? JSON.parse(text) : null };
+}

@@ -4,6 +4,7 @@
  * (see `translateError` in i18n.svelte.ts) and whose `fields` name the form fields at fault.
  */
 import type {
+  AdvisoryLookup,
   ApiRecord,
   ApiToken,
   AuditEntry,
@@ -11,20 +12,32 @@ import type {
   AuditVerifyAnswer,
   CollectionName,
   ConcentrationAnswer,
+  Finding,
+  FindingDetail,
+  FindingsSummary,
   HistoryEntry,
   ImportAnswer,
   ImportKind,
   InvitationInfo,
   InvitationLink,
   InviteAnswer,
+  LicenseSummary,
   ListAnswer,
   ManagedUser,
   MySession,
   NewApiToken,
   NewUser,
+  NotificationList,
+  PackageLookup,
+  SbomComponent,
+  SbomDetail,
+  SbomDiff,
+  SbomUploadAnswer,
+  SbomVersion,
   SecondFactor,
   SessionAnswer,
   TotpEnrolment,
+  TriageDecision,
 } from './types';
 
 const apiRoot = '/api/v1';
@@ -93,6 +106,8 @@ interface RequestOptions {
   query?: Query;
   json?: unknown;
   form?: FormData;
+  /** A raw body (an uploaded document) sent with `contentType`. */
+  raw?: { body: Blob; contentType: string };
   /** Statuses besides 2xx whose body is a normal answer (import's 422 with row errors). */
   answerStatuses?: number[];
 }
@@ -139,6 +154,9 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     body = JSON.stringify(options.json);
   } else if (options.form) {
     body = options.form; // the browser sets the multipart boundary itself
+  } else if (options.raw) {
+    headers['Content-Type'] = options.raw.contentType;
+    body = options.raw.body;
   }
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
@@ -449,4 +467,125 @@ export function getConcentration(query: ConcentrationQuery): Promise<Concentrati
 /** The CSV download of the same report (a plain link; the session cookie goes along). */
 export function concentrationCsvUrl(query: ConcentrationQuery): string {
   return buildUrl('/reports/concentration', { ...query, format: 'csv' });
+}
+
+// --- SBOMs, findings and alerts ------------------------------------------------------------
+
+/** Media types the server reads as they are; anything else goes as octet-stream (detected). */
+const sbomMediaTypes = new Set([
+  'application/vnd.cyclonedx+json',
+  'application/vnd.cyclonedx+xml',
+  'application/spdx+json',
+  'text/spdx',
+  'application/json',
+  'application/xml',
+  'text/xml',
+  'text/plain',
+]);
+
+/**
+ * Uploads an SBOM document as the body, with the file's Content-Type when it is one the server
+ * knows (otherwise `application/octet-stream`: the server detects the format from the content).
+ */
+export function uploadSbom(systemId: string, file: File, label: string): Promise<SbomUploadAnswer> {
+  const type = file.type.split(';')[0]?.trim().toLowerCase() ?? '';
+  return request('POST', `/systems/${encodeURIComponent(systemId)}/sboms`, {
+    query: { version: label.trim() },
+    raw: { body: file, contentType: sbomMediaTypes.has(type) ? type : 'application/octet-stream' },
+  });
+}
+
+export function listSboms(systemId: string, query: Query): Promise<ListAnswer<SbomVersion>> {
+  return request('GET', `/systems/${encodeURIComponent(systemId)}/sboms`, { query });
+}
+
+export function getSbom(id: string): Promise<SbomDetail> {
+  return request('GET', `/sboms/${encodeURIComponent(id)}`);
+}
+
+export function listComponents(id: string, query: Query): Promise<ListAnswer<SbomComponent>> {
+  return request('GET', `/sboms/${encodeURIComponent(id)}/components`, { query });
+}
+
+/** The changes since the previous version, or since `against`. */
+export function getSbomDiff(id: string, against?: string): Promise<SbomDiff> {
+  return request('GET', `/sboms/${encodeURIComponent(id)}/diff`, { query: { against } });
+}
+
+/** The SBOM document as uploaded (a plain link; the session cookie goes along). */
+export function sbomDocumentUrl(id: string): string {
+  return buildUrl(`/sboms/${encodeURIComponent(id)}/document`);
+}
+
+/** The system's findings as a CycloneDX VEX document (a plain link). */
+export function vexUrl(systemId: string): string {
+  return buildUrl(`/systems/${encodeURIComponent(systemId)}/vex`);
+}
+
+export function getLicenses(systemId: string): Promise<LicenseSummary> {
+  return request('GET', `/systems/${encodeURIComponent(systemId)}/licenses`);
+}
+
+/** The server sends null for lists never set (`response` before a first decision). */
+function withLists<T extends Finding>(finding: T): T {
+  return {
+    ...finding,
+    aliases: finding.aliases ?? [],
+    fixed: finding.fixed ?? [],
+    response: finding.response ?? [],
+  };
+}
+
+function withHistory(finding: FindingDetail): FindingDetail {
+  return { ...withLists(finding), history: finding.history ?? [] };
+}
+
+/** Filters: state, severity, kev, status, vuln, package, ecosystem, system_id, agency_id, q. */
+export async function listFindings(query: Query): Promise<ListAnswer<Finding>> {
+  const answer = await request<ListAnswer<Finding>>('GET', '/findings', { query });
+  return { ...answer, items: answer.items.map(withLists) };
+}
+
+export async function getFinding(id: string): Promise<FindingDetail> {
+  return withHistory(await request('GET', `/findings/${encodeURIComponent(id)}`));
+}
+
+/** A triage decision; a 422 names the fields at fault (`justification: required`). */
+export async function triageFinding(id: string, decision: TriageDecision): Promise<FindingDetail> {
+  return withHistory(
+    await request('PATCH', `/findings/${encodeURIComponent(id)}`, { json: decision }),
+  );
+}
+
+export function getFindingsSummary(query: {
+  agency_id?: string;
+  system_id?: string;
+}): Promise<FindingsSummary> {
+  return request('GET', '/findings/summary', { query: { ...query } });
+}
+
+/** An advisory by its id or any alias (CVE-…, GHSA-…, GO-…). */
+export function getAdvisory(id: string): Promise<AdvisoryLookup> {
+  return request('GET', `/advisories/${encodeURIComponent(id)}`);
+}
+
+export function lookupPackage(query: {
+  ecosystem: string;
+  name: string;
+  version?: string;
+}): Promise<PackageLookup> {
+  return request('GET', '/packages', { query: { ...query } });
+}
+
+/** Filters: unread=true, kind. The answer also carries the unread count. */
+export function listNotifications(query: Query): Promise<NotificationList> {
+  return request('GET', '/notifications', { query });
+}
+
+export async function markNotificationRead(id: string): Promise<void> {
+  await request<undefined>('POST', `/notifications/${encodeURIComponent(id)}/read`);
+}
+
+export async function markAllNotificationsRead(): Promise<void> {
+  await request<undefined>('POST', '/notifications/read');
 }

@@ -3,6 +3,7 @@
  * Gregorian), and the one function that turns an API error code into words.
  */
 import { ApiError } from './api';
+import { vulnEn, vulnZhTW } from './i18n-vuln';
 
 const zhTW = {
   'app.title': '受託者資安管理平台',
@@ -557,6 +558,7 @@ const zhTW = {
   'fieldError.password.reused': '新密碼不可與目前或最近使用過的密碼相同。',
   'fieldError.password.wrong': '目前密碼不正確。',
   'fieldError.other': '值不正確（{code}）。',
+  ...vulnZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -1133,6 +1135,7 @@ const en: Record<MessageKey, string> = {
     'The new password must differ from the current one and your recent ones.',
   'fieldError.password.wrong': 'The current password is wrong.',
   'fieldError.other': 'Invalid value ({code}).',
+  ...vulnEn,
 };
 
 export const locales = ['zh-TW', 'en'] as const;
