@@ -23,15 +23,26 @@ ScopeFragment), against which every answer is checked.
 Every record's name (title) carries its own canary `CANARY-<tenant>-<12 hex>`; every user's
 e-mail, the User-Agent of their session and the names of their tokens carry a user canary. A
 canary found in an answer to a caller who may not see its owner is a leak.
+
+Vulnerabilities (issue 4): the advisory SG-MATRIX-0001 (alias CVE-2031-41001) affects the Go
+package example.com/matrix/vulnerable before 2.0.0; SG-MATRIX-0002 affects a package no system
+has. Every live system gets, from the authority, a CycloneDX SBOM of its own (subject, a component
+name and a supplier carry the system's canary) holding the vulnerable package: one finding per
+system, and alerts to the owning agency and to the vendors and subcontractors of the contracts in
+force that cover it (SX0: AX0, VA, VS; SX1: AX1, VA; SY0: AY0, VB; SY1: AY1, VB, VS; SX1R, SX1O,
+SX1F, SX1U: their agency only); the authority sees the agencies' copies.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from sg_http import (PASSWORD, Client, Database, Server, binary, csv_text, fresh_tax_ids,
@@ -46,6 +57,13 @@ CANARY_PATTERN = re.compile(r"canary-[a-z0-9]+-[0-9a-f]{12}")
 LEVELS = {"confidentiality": "normal", "integrity": "normal", "availability": "normal",
           "legal": "normal"}
 NONEXISTENT_ID = "987654321"
+ADVISORY_ID = "SG-MATRIX-0001"
+ADVISORY_CVE = "CVE-2031-41001"
+SPARE_ADVISORY_ID = "SG-MATRIX-0002"      # affects a package no SBOM has
+MATRIX_PACKAGE = "example.com/matrix/vulnerable"
+MATRIX_LICENSES = {"MIT", "Apache-2.0"}
+CYCLONEDX_JSON = "application/vnd.cyclonedx+json"
+AGENCY_ROLES = ("agency_ciso", "agency_officer")
 
 
 def today() -> datetime.date:
@@ -106,6 +124,7 @@ class User:
     read_token: str = ""
     read_token_id: str = ""
     admin_token: str = ""
+    sboms_token: str = ""            # scope sboms:write
     session_id: str = ""
 
     @property
@@ -135,6 +154,76 @@ class Owner:
             return f"record {self.record.label()}"
         assert self.user
         return f"user {self.user.name} <{self.user.email}>"
+
+
+@dataclass
+class Notification:
+    """An alert of the fixture's SBOM uploads, addressed to one agency or one vendor."""
+
+    id: str
+    system: str                      # system key
+    agency: str | None = None        # agency key (recipient "agency")
+    vendor: str | None = None        # vendor tax id (recipient "vendor")
+    to: str = ""                     # the recipient as the fixture names it (AX0, VA, …)
+
+    @property
+    def recipient(self) -> str:
+        return "agency" if self.agency else "vendor"
+
+    def label(self) -> str:
+        return f"alert {self.id} of {self.system} to {self.to}"
+
+
+# ------------------------------------------------------------------------------------------------
+# SBOMs and advisories of the fixture
+
+
+def private_package(system: Rec) -> str:
+    """A Go package only `system` has (no canary: GET /packages repeats the name asked for)."""
+    return f"example.com/{system.key.lower()}/private"
+
+
+def sbom_document(system: Rec | None) -> bytes:
+    """The fixture's CycloneDX SBOM of `system` (None: a document of no one, without canaries):
+    the vulnerable package and a private one, with licences and suppliers."""
+    key = system.key if system else "NOBODY"
+    tag = f" {system.canary}" if system else ""
+    private = private_package(system) if system else "example.com/nobody/private"
+    document = {
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "metadata": {"component": {"type": "application", "name": f"System {key}{tag}",
+                                   "version": "1.0.0"}},
+        "components": [
+            {"type": "library", "bom-ref": "vulnerable", "name": MATRIX_PACKAGE,
+             "version": "v1.0.0", "purl": f"pkg:golang/{MATRIX_PACKAGE}@v1.0.0",
+             "supplier": {"name": f"Matrix supplier{tag}"},
+             "licenses": [{"license": {"id": "MIT"}}]},
+            {"type": "library", "bom-ref": "private", "name": f"Private module{tag}",
+             "version": "v0.1.0", "purl": f"pkg:golang/{private}@v0.1.0",
+             "licenses": [{"license": {"id": "Apache-2.0"}}]},
+        ]}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+SBOM_COMPONENTS = 2
+
+
+def osv_records() -> list[dict]:
+    common = {"schema_version": "1.6.0", "modified": "2026-01-01T00:00:00Z",
+              "published": "2026-01-01T00:00:00Z",
+              "severity": [{"type": "CVSS_V3",
+                            "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}
+    events = [{"introduced": "0"}, {"fixed": "2.0.0"}]
+    return [
+        {**common, "id": ADVISORY_ID, "aliases": [ADVISORY_CVE],
+         "summary": "Authorisation matrix test flaw",
+         "affected": [{"package": {"ecosystem": "Go", "name": MATRIX_PACKAGE},
+                       "ranges": [{"type": "SEMVER", "events": events}]}]},
+        {**common, "id": SPARE_ADVISORY_ID, "aliases": [],
+         "summary": "Authorisation matrix test flaw of no one",
+         "affected": [{"package": {"ecosystem": "Go", "name": "example.com/matrix/absent"},
+                       "ranges": [{"type": "SEMVER", "events": events}]}]},
+    ]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -179,15 +268,28 @@ class World:
         self.authority_seen: set[str] = set()
         self.authority_expected: set[str] = set()
         self.started = 0.0
+        # Vulnerabilities: per system key, its SBOM ids (the fixture's first, then the versions
+        # the matrix uploaded), its fixture document and its finding's id; the alerts; and who
+        # (user names) uploaded or decided something on the system.
+        self.sboms: dict[str, list[str]] = {}
+        self.sbom_docs: dict[str, bytes] = {}
+        self.findings: dict[str, str] = {}
+        self.notifications: list[Notification] = []
+        self.notification_problems: list[str] = []
+        self.actors: dict[str, set[str]] = {}
 
     # Canaries --------------------------------------------------------------------------------
     def register(self, canary: str, owner: Owner) -> None:
         self.canaries[canary.lower()] = owner
 
-    def leaks(self, caller: User, text: str) -> list[tuple[str, str]]:
-        """(canary, owner) of every canary in `text` that `caller` may not see."""
+    def leaks(self, caller: User, text: str, tolerated: frozenset[str] = frozenset()
+              ) -> list[tuple[str, str]]:
+        """(canary, owner) of every canary in `text` that `caller` may not see (`tolerated`:
+        canaries this answer may carry whoever asks, see actor_canaries)."""
         found = []
         for canary in set(CANARY_PATTERN.findall(text.lower())):
+            if canary in tolerated:
+                continue
             owner = self.canaries.get(canary)
             if owner is None:
                 found.append((canary, "an unregistered canary"))
@@ -365,6 +467,54 @@ class World:
                     "core_systems": len(v["core"]), "amount": v["amount"],
                     "subcontract_agencies": len(v["sub_agencies"]),
                     "subcontract_systems": len(v["sub_systems"])} for k, v in rows.items()}
+
+    # The model: SBOMs, findings and alerts (vulnerability_service.cpp) ------------------------
+    def in_force_vendors(self, system: Rec) -> list[str]:
+        """Tax ids of the vendors and named subcontractors of live contracts in force today that
+        cover `system`, in the server's id order (the order of their alerts)."""
+        found = set()
+        for c in self.live("contracts"):
+            if (system.key in c.fields.get("system_ids", [])
+                    and self.date_of(c.fields["start_date"]) <= self.today
+                    <= self.date_of(c.fields["end_date"])):
+                found.add(c.fields["vendor_tax_id"])
+                found.update(c.fields.get("subcontractor_tax_ids", []))
+        return sorted(found, key=lambda tax_id: int(self.rec("vendors", tax_id).id))
+
+    def may_write_sboms(self, user: User, system: Rec) -> bool | None:
+        """Upload, triage, VEX import on `system`: None when the caller does not read it (404),
+        False when it reads but may not write (403), True when it may."""
+        if not self.visible(user, system):
+            return None
+        if user.role == "authority" or user.role in AGENCY_ROLES:
+            return True
+        if user.role == "vendor":
+            return user.vendor in self.in_force_vendors(system)
+        return False
+
+    def notification_visible(self, user: User, alert: Notification) -> bool:
+        """Every alert goes to the owning agency, with a copy to each vendor in force; the
+        authority sees the agency's copies (which stand for the alerts), not the vendors'."""
+        if user.role == "authority":
+            return alert.agency is not None
+        if user.role in AGENCY_ROLES:
+            return alert.agency is not None and alert.agency in self.subtree(user.agency)
+        if user.role == "vendor":
+            return alert.vendor is not None and alert.vendor == user.vendor
+        return False
+
+    def acted(self, user: User, system_key: str) -> None:
+        self.actors.setdefault(system_key, set()).add(user.name)
+
+    def actor_canaries(self, *system_keys: str) -> frozenset[str]:
+        """The e-mail canaries of the users who uploaded SBOMs of, or decided findings of, these
+        systems. The server names the uploader (`uploaded_by`) and the decider (`history[].by`)
+        to every reader of the system, as record histories name `user_email`: the matrix
+        tolerates those e-mails in the answers that carry them, and no others."""
+        names = set()
+        for key in system_keys:
+            names |= self.actors.get(key, set())
+        return frozenset(self.users[n].canary for n in names if self.users[n].canary)
 
     # Authority look-ups (never checked for canaries: the authority sees everything) --------------
     def authority_find(self, collection: str, key: str) -> dict | None:
@@ -581,6 +731,7 @@ def build(backend: str, database: Database, start_server: Callable[..., Server])
                 authority.ok("DELETE", f"/api/v1/{collection}/{rec.id}", status=204)
     for rec in world.records.values():
         assert rec.id, rec.label()
+    load_vulnerabilities(world, authority)
 
     # Users: invited by the authority, the active ones accept and sign in.
     for user_spec in USER_SPEC:
@@ -638,6 +789,85 @@ def build(backend: str, database: Database, start_server: Callable[..., Server])
                 "name": f"admin {user.token_canary}", "scopes": ["admin"],
                 "expires_at": TOKEN_EXPIRY}, status=201)
             user.admin_token = made["token"]
+        made = user.client.ok("POST", "/api/v1/tokens", {
+            "name": f"ci {user.token_canary}", "scopes": ["sboms:write"],
+            "expires_at": TOKEN_EXPIRY}, status=201)
+        user.sboms_token = made["token"]
         sessions = user.client.ok("GET", "/api/v1/me/sessions")["items"]
         user.session_id = [s["id"] for s in sessions if s["current"]][0]
+    load_vendor_alerts(world)
     return world
+
+
+def load_vulnerabilities(world: World, authority: Client) -> None:
+    """The advisories (CLI import), one SBOM per live system (uploaded by the authority), and
+    the model of the findings and alerts they make."""
+    with tempfile.TemporaryDirectory(prefix="sg-matrix-osv-") as folder:
+        for record in osv_records():
+            (Path(folder) / f"{record['id']}.json").write_text(json.dumps(record))
+        done = run_cli("advisories", "import", folder, "--db", world.database.url)
+        assert done.returncode == 0, f"advisories import: {done.stdout}{done.stderr}"
+    for system in world.live("systems"):
+        document = sbom_document(system)
+        response = authority.request("POST", f"/api/v1/systems/{system.id}/sboms", body=document,
+                                     headers={"Content-Type": CYCLONEDX_JSON})
+        assert response.status == 201, f"SBOM upload to {system.label()}: {response}"
+        answer = response.json()
+        assert answer["components"] == SBOM_COMPONENTS and answer["findings"]["total"] == 1, \
+            f"SBOM of {system.label()}: {answer}"
+        world.sboms[system.key] = [answer["id"]]
+        world.sbom_docs[system.key] = document
+    found = authority.ok("GET", "/api/v1/findings", per_page=500)["items"]
+    for item in found:
+        assert item["system_key"] not in world.findings, f"two findings of {item['system_key']}"
+        assert item["advisory_id"] == ADVISORY_ID, item
+        world.findings[item["system_key"]] = item["id"]
+    assert set(world.findings) == set(world.sboms), f"findings of {sorted(world.findings)}"
+    # The alerts: the owning agency's copy, which the authority sees (vendors' copies:
+    # load_vendor_alerts, once the vendors' users are signed in).
+    alerts = authority.ok("GET", "/api/v1/notifications", per_page=500)["items"]
+    for system in world.live("systems"):
+        mine = [a for a in alerts if a["details"].get("system_key") == system.key]
+        if len(mine) != 1 or mine[0]["recipient"] != "agency":
+            world.notification_problems.append(
+                f"the authority sees the alerts {[(a['id'], a['recipient']) for a in mine]} of "
+                f"the SBOM of {system.label()}; expected one, to its agency {system.agency}")
+        for alert in mine[:1]:
+            world.notifications.append(Notification(alert["id"], system.key,
+                                                    agency=system.agency, to=system.agency))
+    if len(alerts) != len(world.notifications):
+        world.notification_problems.append(
+            f"the authority sees {len(alerts)} alerts after the fixture's uploads, the model "
+            f"{len(world.notifications)}")
+
+
+def load_vendor_alerts(world: World) -> None:
+    """The vendors' copies of the fixture's alerts, as one signed-in user of each vendor sees
+    them; each must be one vendor's, and each system's must go to exactly the vendors in force."""
+    readers: dict[str, User] = {}
+    for user in world.users.values():
+        if user.active and user.role == "vendor":
+            readers.setdefault(user.vendor, user)
+    seen = {n.id: n for n in world.notifications}
+    for tax_id, user in readers.items():
+        tenant = world.tax_tenant[tax_id]
+        for item in user.client.ok("GET", "/api/v1/notifications", per_page=500)["items"]:
+            if item["id"] in seen:
+                world.notification_problems.append(
+                    f"{user.name} sees alert {item['id']}, which is {seen[item['id']].label()}")
+                continue
+            if item["recipient"] != "vendor":
+                world.notification_problems.append(
+                    f"{user.name} sees alert {item['id']} to recipient {item['recipient']}")
+            alert = Notification(item["id"], item["details"].get("system_key", ""),
+                                 vendor=tax_id, to=tenant)
+            world.notifications.append(alert)
+            seen[alert.id] = alert
+    for system in world.live("systems"):
+        got = sorted(world.tax_tenant[n.vendor] for n in world.notifications
+                     if n.vendor and n.system == system.key)
+        wanted = sorted(world.tax_tenant[v] for v in world.in_force_vendors(system))
+        if got != wanted:
+            world.notification_problems.append(
+                f"the SBOM of {system.label()} alerted vendors {got}, expected {wanted} (the "
+                f"vendors and subcontractors of the contracts in force)")
