@@ -13,11 +13,37 @@ using simdjson::error_code;
 
 }  // namespace
 
+JsonInput::JsonInput() {
+  thread_local Scratch scratch;
+  if (scratch.in_use) {
+    own_ = std::make_unique<Scratch>();
+    scratch_ = own_.get();
+  } else {
+    scratch_ = &scratch;
+  }
+  scratch_->in_use = true;
+}
+
+JsonInput::~JsonInput() {
+  scratch_->in_use = false;
+  // A very large document's buffer is not kept for the thread's life.
+  if (scratch_->buffer.capacity() > (std::size_t{64} << 20)) {
+    std::string().swap(scratch_->buffer);
+    scratch_->parser = simdjson::ondemand::parser();
+  }
+}
+
 Result<void> JsonInput::Open(std::string_view bytes) {
   // A UTF-8 byte order mark is allowed before JSON text (RFC 8259 §8.1); simdjson refuses it.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  text_ = simdjson::padded_string(bytes);
-  const error_code error = parser_.iterate(text_).get(document_);
+  std::string& buffer = scratch_->buffer;
+  buffer.assign(bytes);
+  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+  text_ = std::string_view(buffer.data(), bytes.size());
+  const error_code error =
+      scratch_->parser
+          .iterate(simdjson::padded_string_view(buffer.data(), bytes.size(), buffer.size()))
+          .get(document_);
   if (error) {
     return Fail(SbomMalformed(
         fmt::format("The document is not valid JSON: {}.", simdjson::error_message(error)),

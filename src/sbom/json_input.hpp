@@ -5,6 +5,7 @@
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ namespace sg::sbom::json {
 /// document points into the parser.
 class JsonInput {
  public:
-  JsonInput() = default;
+  JsonInput();
+  ~JsonInput();
   JsonInput(const JsonInput&) = delete;
   JsonInput& operator=(const JsonInput&) = delete;
 
@@ -37,9 +39,18 @@ class JsonInput {
   /// The "sbomMalformed" error for a simdjson failure, with the position the document reached.
   Error Malformed(simdjson::error_code code);
 
+  /// The padded buffer and parser a thread keeps between documents: a new parser's buffers and a
+  /// new copy of a large document cost more in page faults than the parse itself.
+  struct Scratch {
+    std::string buffer;
+    simdjson::ondemand::parser parser;
+    bool in_use = false;
+  };
+
  private:
-  simdjson::padded_string text_;
-  simdjson::ondemand::parser parser_;
+  Scratch* scratch_;  // the thread's, or own_ when another input holds it
+  std::unique_ptr<Scratch> own_;
+  std::string_view text_;  // the document inside scratch_->buffer (padding after it)
   simdjson::ondemand::document document_;
 };
 

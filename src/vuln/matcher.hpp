@@ -53,6 +53,16 @@ class AdvisoryIndex {
   std::size_t record_count() const { return records_.size(); }
   std::size_t entry_count() const { return entries_.size(); }
 
+  /// Calls `visit(const PackageKey&)` once for each package that an indexed entry names, in no
+  /// particular order, so that a caller holding an inventory can look up only the packages of a
+  /// batch of new advisories instead of every package it holds.
+  template <typename Visit>
+  void ForEachPackage(Visit&& visit) const {
+    for (const auto& package_entries : by_package_) visit(package_entries.first);
+  }
+  /// How many distinct packages the indexed entries name.
+  std::size_t package_count() const { return by_package_.size(); }
+
  private:
   struct Entry {
     std::uint32_t record = 0;
