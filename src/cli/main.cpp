@@ -621,6 +621,20 @@ int main(int argc, char** argv) {
             "… and {} more refused\n",
             report->counts.rejected - static_cast<std::int64_t>(report->rejections.size()));
       }
+      for (const std::string& problem : report->problems) {
+        std::cerr << "not matched: " << problem << "\n";
+      }
+      if (report->entries_skipped > static_cast<std::int64_t>(report->problems.size())) {
+        std::cerr << fmt::format(
+            "… and {} more not matched\n",
+            report->entries_skipped - static_cast<std::int64_t>(report->problems.size()));
+      }
+      if (report->entries_skipped > 0) {
+        std::cout << fmt::format(
+            "Kept, but not matched: {} advisory {} SupplyGuard cannot compile (listed on "
+            "stderr).\n",
+            report->entries_skipped, report->entries_skipped == 1 ? "entry" : "entries");
+      }
       std::cout << fmt::format(
           "Imported {} ({}): {} read, {} created, {} updated, {} unchanged, {} refused.\n"
           "Findings opened: {}, closed: {}; systems alerted: {}.\n",

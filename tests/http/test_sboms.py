@@ -336,6 +336,19 @@ def test_kev_and_epss_put_exploited_vulnerabilities_first(venv, tmp_path):
     done = venv.import_advisories(kev)
     assert done.returncode == 0, done.stderr
     assert f"{catalogue['count']} created" in done.stdout
+    # Newly known exploitation of an open finding alerts the system's stakeholders, once.
+    def kev_alerts(client):
+        return [a for a in client.ok("GET", "/api/v1/notifications", per_page=100)["items"]
+                if a["kind"] == "kevAdded"]
+    officer_alerts = kev_alerts(venv.clients["officer"])
+    assert {a["details"]["system_key"] for a in officer_alerts} >= {"SYS-1"}
+    assert all(a["details"]["vuln_keys"] == ["CVE-2022-32149"] and a["severity"] == "critical"
+               for a in officer_alerts)
+    assert {a["details"]["system_key"] for a in kev_alerts(venv.clients["vendor_x"])} == \
+        {a["details"]["system_key"] for a in officer_alerts}
+    assert kev_alerts(venv.clients["vendor_y"]) == []
+    assert venv.import_advisories(kev).returncode == 0
+    assert len(kev_alerts(venv.clients["officer"])) == len(officer_alerts)
     epss = tmp_path / "epss.csv"
     epss.write_text("#model_version:v2025.03.14,score_date:2025-08-21T00:00:00+0000\n"
                     "cve,epss,percentile\nCVE-2022-32149,0.25,0.97\n")
@@ -382,6 +395,8 @@ def test_triage_needs_a_justification_for_not_affected_and_keeps_its_history(ven
     assert vendor["status"] == "affected" and vendor["response"] == ["update"]
     assert [event["status"] for event in vendor["history"] if event["action"] == "triage"] == \
         ["not_affected", "affected"]
+    assert [event["response"] for event in vendor["history"] if event["action"] == "triage"] == \
+        [[], ["update"]]
     assert vendor["justification"] is None
     assert venv.clients["authority"].get("/api/v1/findings/abc").status == 404
 
@@ -566,3 +581,83 @@ def test_an_interrupted_import_keeps_what_it_committed_and_a_rerun_completes(
     assert read == 4291 and created + unchanged == 4291
     again = run_cli("advisories", "import", str(GO_VULNDB), "--db", database.url)
     assert "4291 unchanged" in again.stdout
+
+
+# ---- CPE matching of components without a purl, and advisory entries that cannot be matched
+
+NVD_SAMPLES = DATA / "dependency-track-nvd-samples" / "src" / "test" / "resources"
+
+
+def cpe_sbom(*components: tuple[str, str | None]) -> str:
+    """A CycloneDX SBOM of purl-less components, each with a CPE (or none)."""
+    listed = []
+    for name, cpe in components:
+        component = {"type": "application", "name": name, "version": "x"}
+        if cpe:
+            component["cpe"] = cpe
+        listed.append(component)
+    return json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                       "components": listed})
+
+
+def test_components_without_a_purl_are_matched_by_cpe_against_nvd_records(venv):
+    authority, officer = venv.clients["authority"], venv.clients["officer"]
+    system = venv.ids["SYS-0"]
+    struts_old = ("struts2", "cpe:2.3:a:apache:struts:2.3.5:*:*:*:*:*:*:*")
+    struts_new = ("struts2", "cpe:2.3:a:apache:struts:2.3.32:*:*:*:*:*:*:*")
+    proxy = ("fortiproxy", "cpe:2.3:a:fortinet:fortiproxy:7.2.3:*:*:*:*:*:*:*")
+    first = upload(authority, system, cpe_sbom(struts_old, proxy, ("in-house", None)))
+    assert first.status == 201, first
+    assert first.json()["unmatched"] == {"noPurl": 1}
+    # Published after the upload: the import opens the findings and alerts the agency.
+    before = officer.ok("GET", "/api/v1/notifications")["total"]
+    done = venv.import_advisories(NVD_SAMPLES / "CVE-2017-5638-cvssv3-rating.json")
+    assert done.returncode == 0, done.stderr
+    assert "1 created" in done.stdout and "Findings opened: 1" in done.stdout, done.stdout
+    assert "systems alerted: 1" in done.stdout
+    hits = findings(officer, system_id=system)
+    assert [(f["vuln_key"], f["ecosystem"], f["package"], f["version"]) for f in hits] == \
+        [("CVE-2017-5638", "CPE", "apache:struts", "2.3.5")]
+    assert hits[0]["severity"]["cvss_v3"] == 10.0
+    assert officer.ok("GET", "/api/v1/notifications")["total"] == before + 1
+    lookup = authority.ok("GET", "/api/v1/advisories/CVE-2017-5638")
+    assert [s["system_key"] for s in lookup["systems"]] == ["SYS-0"]
+    assert venv.import_advisories(NVD_SAMPLES / "CVE-2017-5638-cvssv3-rating.json").stdout \
+        .count("1 unchanged") == 1
+    done = venv.import_advisories(NVD_SAMPLES / "cve-2024-23113.json")
+    assert done.returncode == 0 and "Findings opened: 1" in done.stdout, done.stdout
+    assert {f["vuln_key"] for f in findings(officer, system_id=system)} == \
+        {"CVE-2017-5638", "CVE-2024-23113"}
+    # A later SBOM with the fixed version closes the finding as fixed; the old version brought
+    # back is matched at upload time, from the server's own index.
+    fixed = upload(authority, system, cpe_sbom(struts_new, proxy))
+    assert fixed.status == 201 and fixed.json()["findings"]["total"] == 1, fixed
+    closed = findings(officer, system_id=system, state="closed")
+    assert [(f["vuln_key"], f["closed_reason"]) for f in closed] == [("CVE-2017-5638", "fixed")]
+    again = upload(authority, system, cpe_sbom(struts_old))
+    assert again.status == 201 and again.json()["findings"]["total"] == 1, again
+    assert {f["vuln_key"] for f in findings(officer, system_id=system)} == {"CVE-2017-5638"}
+
+
+def test_advisory_entries_that_cannot_be_matched_are_listed_and_the_record_kept(venv, tmp_path):
+    record = {
+        "schema_version": "1.6.0", "id": "SG-TEST-2026-0002", "modified": "2026-11-20T00:00:00Z",
+        "affected": [
+            {"package": {"ecosystem": "Cobol", "name": "payroll"}, "versions": ["1"]},
+            {"package": {"ecosystem": "Go", "name": "github.com/emersion/go-imap"},
+             "ranges": [{"type": "SEMVER", "events": [{"introduced": "not.a.version"}]}]},
+            {"package": {"ecosystem": "Go", "name": "github.com/emersion/go-sasl"},
+             "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+    path = tmp_path / "SG-TEST-2026-0002.json"
+    path.write_text(json.dumps(record))
+    done = venv.import_advisories(path)
+    assert done.returncode == 0, done.stderr
+    assert "1 created" in done.stdout
+    assert "Kept, but not matched: 2 advisory entries" in done.stdout, done.stdout
+    problems = [line for line in done.stderr.splitlines() if line.startswith("not matched: ")]
+    assert len(problems) == 2, done.stderr
+    assert all("SG-TEST-2026-0002" in line for line in problems)
+    assert any("Cobol" in line for line in problems)
+    assert any("not.a.version" in line for line in problems)
+    # The entry that compiles still matches: Proton Bridge holds go-sasl.
+    assert findings(venv.clients["authority"], vuln="SG-TEST-2026-0002")

@@ -59,6 +59,7 @@ export const vulnZhTW = {
   'enum.diffKind.changed': '版本變動',
   'enum.notificationKind.sbomFindings': 'SBOM 上傳發現新弱點',
   'enum.notificationKind.advisoryFindings': '新公告影響系統',
+  'enum.notificationKind.kevAdded': '弱點新列入 KEV（已知遭利用）',
   'enum.ageBucket.days_0_7': '7 天內',
   'enum.ageBucket.days_8_30': '8–30 天',
   'enum.ageBucket.days_31_90': '31–90 天',
@@ -291,6 +292,7 @@ export const vulnZhTW = {
 
   'notification.title.sbomFindings': '{system}：SBOM 第 {sequence} 版發現 {count} 個新弱點',
   'notification.title.advisoryFindings': '{system}：新公告揭露 {count} 個新弱點',
+  'notification.title.kevAdded': '{system}：{count} 個未結案弱點新列入 KEV（已知遭利用）',
   'notifications.title': '通知',
   'notifications.unreadCount': '未讀 {count} 則',
   'notifications.unreadOnly': '只顯示未讀',
@@ -366,6 +368,7 @@ export const vulnEn: Record<keyof typeof vulnZhTW, string> = {
   'enum.diffKind.changed': 'Changed',
   'enum.notificationKind.sbomFindings': 'New findings from an SBOM upload',
   'enum.notificationKind.advisoryFindings': 'New advisory affects a system',
+  'enum.notificationKind.kevAdded': 'Newly listed as known exploited (KEV)',
   'enum.ageBucket.days_0_7': 'Up to 7 days',
   'enum.ageBucket.days_8_30': '8–30 days',
   'enum.ageBucket.days_31_90': '31–90 days',
@@ -603,6 +606,8 @@ export const vulnEn: Record<keyof typeof vulnZhTW, string> = {
     '{system}: {count} new vulnerabilities in SBOM version {sequence}',
   'notification.title.advisoryFindings':
     '{system}: {count} new vulnerabilities from new advisories',
+  'notification.title.kevAdded':
+    '{system}: {count} open vulnerabilities newly listed as known exploited (KEV)',
   'notifications.title': 'Notifications',
   'notifications.unreadCount': '{count} unread',
   'notifications.unreadOnly': 'Unread only',

@@ -382,6 +382,8 @@ export interface FindingEvent {
   /** The decided status; for `closed`, the reason (`fixed`, `advisoryWithdrawn`, …). */
   status: string | null;
   justification: string | null;
+  /** The CycloneDX responses of a triage decision (empty for other events). */
+  response?: string[] | null;
   comment: string | null;
   by: string | null;
   at: string;
@@ -613,7 +615,7 @@ export interface NotificationDetails {
 /** An alert (GET /notifications). */
 export interface AppNotification {
   id: string;
-  kind: 'sbomFindings' | 'advisoryFindings' | (string & {});
+  kind: 'sbomFindings' | 'advisoryFindings' | 'kevAdded' | (string & {});
   severity: SeverityBand | null;
   system_id: string | null;
   title: string;
