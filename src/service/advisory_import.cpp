@@ -186,6 +186,10 @@ class OsvBatchWriter {
         row_ids[record.id] = {row_id, row.vuln_key};
       }
       if (!changed.empty()) {
+        // One flaw under several ids across records is one vulnerability: keys follow groups.
+        auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
+        if (!keys) return std::unexpected(keys.error());
+        for (auto& [record_id, meta] : row_ids) meta.second = keys->at(meta.first);
         if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
         if (auto matched = Match(batch, changed, row_ids, change, problems); !matched) {
           return matched;
@@ -321,6 +325,9 @@ class NvdBatchWriter {
         rows_of_index.emplace_back(row_id, advisory.vuln_key);
       }
       if (!change.changed_rows.empty()) {
+        auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
+        if (!keys) return std::unexpected(keys.error());
+        for (auto& [row_id, vuln_key] : rows_of_index) vuln_key = keys->at(row_id);
         if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
         auto components = storage::SbomStore(connection_).CurrentCpeComponents();
         if (!components) return std::unexpected(components.error());

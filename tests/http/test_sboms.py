@@ -661,3 +661,39 @@ def test_advisory_entries_that_cannot_be_matched_are_listed_and_the_record_kept(
     assert any("not.a.version" in line for line in problems)
     # The entry that compiles still matches: Proton Bridge holds go-sasl.
     assert findings(venv.clients["authority"], vuln="SG-TEST-2026-0002")
+
+
+def test_aliases_chained_across_records_make_one_vulnerability(venv, tmp_path):
+    def record(identifier: str, aliases: list[str], package: str) -> pathlib.Path:
+        path = tmp_path / f"{identifier}.json"
+        path.write_text(json.dumps({
+            "schema_version": "1.6.0", "id": identifier, "modified": "2026-11-20T00:00:00Z",
+            "aliases": aliases, "summary": f"chain test {identifier}",
+            "affected": [{"package": {"ecosystem": "Go", "name": package},
+                          "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}))
+        return path
+
+    officer = venv.clients["officer"]
+    document = PROTON_JSON.read_text()
+    assert upload(venv.clients["authority"], venv.ids["SYS-2"], document).status == 201
+    # A lists B: one vulnerability, keyed by the smaller id.
+    assert venv.import_advisories(
+        record("SG-CHAIN-A", ["SG-CHAIN-B"], "github.com/emersion/go-imap-idle")).returncode == 0
+    assert {f["vuln_key"] for f in findings(officer, vuln="SG-CHAIN-B")} == {"SG-CHAIN-A"}
+    # C lists B and a CVE, in another batch: A joins C's group, which the CVE names.
+    assert venv.import_advisories(
+        record("SG-CHAIN-C", ["SG-CHAIN-B", "CVE-2026-99993"],
+               "github.com/emersion/go-mbox")).returncode == 0
+    hits = findings(officer, vuln="SG-CHAIN-A")
+    assert {f["vuln_key"] for f in hits} == {"CVE-2026-99993"}
+    assert {f["package"] for f in hits} == {"github.com/emersion/go-imap-idle",
+                                            "github.com/emersion/go-mbox"}
+    assert findings(officer, vuln="CVE-2026-99993") == hits
+    lookup = officer.ok("GET", "/api/v1/advisories/SG-CHAIN-A")
+    assert [r["advisory_id"] for r in lookup["records"]] == ["SG-CHAIN-A", "SG-CHAIN-C"]
+    assert {r["vuln_key"] for r in lookup["records"]} == {"CVE-2026-99993"}
+    # A new upload is matched by the server, which follows the new keys.
+    response = upload(venv.clients["authority"], venv.ids["SYS-1"], document, version="chain")
+    assert response.status == 201, response
+    assert {f["vuln_key"] for f in findings(officer, vuln="SG-CHAIN-A",
+                                            system_id=venv.ids["SYS-1"])} == {"CVE-2026-99993"}
