@@ -156,7 +156,7 @@ class OsvBatchWriter {
       storage::AdvisoryStore store(connection_);
       // The records changed here carry the generation this batch moves to; it is moved only
       // when something changed, so a rerun over unchanged records leaves matchers alone.
-      auto generation = store.Generation();
+      auto generation = store.LockGeneration();
       if (!generation) return std::unexpected(generation.error());
       const std::int64_t change_seq = *generation + 1;
       std::vector<std::size_t> changed;  // indexes into batch
@@ -272,7 +272,7 @@ class NvdBatchWriter {
     auto written = storage::InTransaction(connection_, [&]() -> Result<void> {
       problems.clear();
       storage::AdvisoryStore store(connection_);
-      auto generation = store.Generation();
+      auto generation = store.LockGeneration();
       if (!generation) return std::unexpected(generation.error());
       const std::int64_t change_seq = *generation + 1;
       storage::ImportCounts counts;

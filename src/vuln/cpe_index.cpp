@@ -67,8 +67,11 @@ std::vector<cpe::MatchCriterion> VulnerableCriteriaOf(const advisory::NvdCve& cv
 
 std::uint32_t CpeIndex::Add(std::string id, std::vector<cpe::MatchCriterion> criteria,
                             std::optional<advisory::FindingSeverity> severity) {
+  Remove(id);
   const auto record = static_cast<std::uint32_t>(records_.size());
+  record_of_id_[id] = record;
   records_.push_back({std::move(id), std::move(severity)});
+  std::vector<std::uint32_t>& numbers = record_criteria_.emplace_back();
   for (cpe::MatchCriterion& match : criteria) {
     const auto number = static_cast<std::uint32_t>(criteria_.size());
     if (IsConcrete(match.criteria.product)) {
@@ -77,8 +80,30 @@ std::uint32_t CpeIndex::Add(std::string id, std::vector<cpe::MatchCriterion> cri
       patterned_.push_back(number);
     }
     criteria_.push_back({record, std::move(match)});
+    numbers.push_back(number);
   }
   return record;
+}
+
+bool CpeIndex::Remove(std::string_view id) {
+  const auto found = record_of_id_.find(std::string(id));
+  if (found == record_of_id_.end()) return false;
+  for (const std::uint32_t number : record_criteria_[found->second]) {
+    const cpe::Wfn& criteria = criteria_[number].match.criteria;
+    if (IsConcrete(criteria.product)) {
+      const auto list = by_product_.find(Lower(criteria.product.Unquoted()));
+      if (list != by_product_.end()) {
+        std::erase(list->second, number);
+        if (list->second.empty()) by_product_.erase(list);
+      }
+    } else {
+      std::erase(patterned_, number);
+    }
+  }
+  record_criteria_[found->second].clear();
+  record_of_id_.erase(found);
+  ++removed_;
+  return true;
 }
 
 std::vector<std::uint32_t> CpeIndex::Match(const cpe::Wfn& target) const {

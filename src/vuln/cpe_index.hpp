@@ -50,9 +50,14 @@ std::vector<cpe::MatchCriterion> VulnerableCriteriaOf(const advisory::NvdCve& cv
 class CpeIndex {
  public:
   /// Adds a record (its id, e.g. "CVE-2017-5638") with its vulnerable criteria; returns its
-  /// number. A record without criteria is kept (it matches nothing).
+  /// number. A record without criteria is kept (it matches nothing). A record whose id is
+  /// already indexed replaces it.
   std::uint32_t Add(std::string id, std::vector<cpe::MatchCriterion> criteria,
                     std::optional<advisory::FindingSeverity> severity = std::nullopt);
+
+  /// Takes record `id` out: it matches nothing any more (its number is not reused). False when
+  /// it is not indexed.
+  bool Remove(std::string_view id);
 
   /// The records with a criterion that applies to `target`, ascending, each once.
   std::vector<std::uint32_t> Match(const cpe::Wfn& target) const;
@@ -61,7 +66,9 @@ class CpeIndex {
   const std::optional<advisory::FindingSeverity>& Severity(std::uint32_t record) const {
     return records_[record].severity;
   }
-  std::size_t record_count() const { return records_.size(); }
+  /// Records indexed, not counting removed ones.
+  std::size_t record_count() const { return records_.size() - removed_; }
+  std::size_t removed_count() const { return removed_; }
   std::size_t criterion_count() const { return criteria_.size(); }
 
  private:
@@ -74,6 +81,9 @@ class CpeIndex {
     cpe::MatchCriterion match;
   };
   std::vector<Record> records_;
+  std::vector<std::vector<std::uint32_t>> record_criteria_;      // by record: its criteria
+  std::unordered_map<std::string, std::uint32_t> record_of_id_;  // live records only
+  std::size_t removed_ = 0;
   std::vector<Criterion> criteria_;
   /// Lower-case unquoted product → criteria naming exactly that product.
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_product_;

@@ -95,5 +95,29 @@ TEST(CpeIndex, CriteriaWithAPatternedProductAreComparedWithEveryTarget) {
   EXPECT_TRUE(index.Match(Cpe("cpe:2.3:a:acme:mailer:1.0:*:*:*:*:*:*:*")).empty());
 }
 
+TEST(CpeIndex, ARecordAddedAgainReplacesItsCriteriaAndARemovedOneMatchesNothing) {
+  CpeIndex index;
+  auto criteria = [](std::string_view cpe) {
+    std::vector<cpe::MatchCriterion> list;
+    list.push_back({Cpe(cpe), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    return list;
+  };
+  index.Add("CVE-2099-0002", criteria("cpe:2.3:a:acme:mailer:1.0:*:*:*:*:*:*:*"));
+  const auto other =
+      index.Add("CVE-2099-0003", criteria("cpe:2.3:a:acme:mailer:1.0:*:*:*:*:*:*:*"));
+  const auto revised =
+      index.Add("CVE-2099-0002", criteria("cpe:2.3:a:acme:mailer:2.0:*:*:*:*:*:*:*"));
+  EXPECT_EQ(index.record_count(), 2u);
+  EXPECT_EQ(index.removed_count(), 1u);
+  EXPECT_EQ(index.Match(Cpe("cpe:2.3:a:acme:mailer:1.0:*:*:*:*:*:*:*")),
+            std::vector<std::uint32_t>{other});
+  EXPECT_EQ(index.Match(Cpe("cpe:2.3:a:acme:mailer:2.0:*:*:*:*:*:*:*")),
+            std::vector<std::uint32_t>{revised});
+  EXPECT_TRUE(index.Remove("CVE-2099-0003"));
+  EXPECT_FALSE(index.Remove("CVE-2099-0003"));
+  EXPECT_TRUE(index.Match(Cpe("cpe:2.3:a:acme:mailer:1.0:*:*:*:*:*:*:*")).empty());
+  EXPECT_EQ(index.Id(other), "CVE-2099-0003");  // numbers stay readable
+}
+
 }  // namespace
 }  // namespace sg::vuln

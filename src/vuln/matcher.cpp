@@ -7,9 +7,10 @@
 namespace sg::vuln {
 
 void AdvisoryIndex::Add(const advisory::Record& record, std::vector<IndexProblem>* problems) {
+  Remove(record.id);
   if (record.IsWithdrawn()) return;
   const auto record_index = static_cast<std::uint32_t>(records_.size());
-  bool any_entry = false;
+  std::vector<std::uint32_t> record_entries;
   for (std::size_t index = 0; index < record.affected.size(); ++index) {
     const advisory::Affected& affected = record.affected[index];
     const std::optional<version::Ecosystem> ecosystem =
@@ -33,13 +34,37 @@ void AdvisoryIndex::Add(const advisory::Record& record, std::vector<IndexProblem
       continue;
     }
     const auto entry_index = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(
-        {record_index, std::move(*compiled), advisory::FindFindingSeverity(record, &affected)});
-    by_package_[PackageKey{*ecosystem, NormalizePackageName(*ecosystem, affected.package.name)}]
-        .push_back(entry_index);
-    any_entry = true;
+    PackageKey package{*ecosystem, NormalizePackageName(*ecosystem, affected.package.name)};
+    by_package_[package].push_back(entry_index);
+    entries_.push_back({record_index, std::move(*compiled),
+                        advisory::FindFindingSeverity(record, &affected), std::move(package)});
+    record_entries.push_back(entry_index);
   }
-  if (any_entry) records_.push_back({record.id, record.aliases});
+  if (record_entries.empty()) return;
+  records_.push_back({record.id, record.aliases});
+  record_entries_.push_back(std::move(record_entries));
+  record_of_id_[record.id] = record_index;
+}
+
+bool AdvisoryIndex::Remove(std::string_view id) {
+  const auto found = record_of_id_.find(std::string(id));
+  if (found == record_of_id_.end()) return false;
+  std::vector<std::uint32_t>& entries = record_entries_[found->second];
+  for (const std::uint32_t entry_index : entries) {
+    Entry& entry = entries_[entry_index];
+    const auto list = by_package_.find(entry.package);
+    if (list != by_package_.end()) {
+      std::erase(list->second, entry_index);
+      if (list->second.empty()) by_package_.erase(list);
+    }
+    // The compiled ranges are no longer reachable: give their memory back.
+    entry.affected = {};
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+  record_of_id_.erase(found);
+  ++removed_;
+  return true;
 }
 
 Result<std::vector<RecordMatch>> AdvisoryIndex::Match(const PackageVersion& package) const {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -42,7 +43,13 @@ class AdvisoryIndex {
   /// Adds `record`. A withdrawn record is left out. An `affected` entry of an ecosystem that
   /// SupplyGuard cannot order, or whose ranges are broken, is left out and described in
   /// `problems` (when given); the record's other entries still count.
+  /// A record whose id is already indexed replaces it (Remove, then Add): a server keeps its
+  /// index current with the records an import changed instead of rebuilding it.
   void Add(const advisory::Record& record, std::vector<IndexProblem>* problems = nullptr);
+
+  /// Takes record `id` out of the index: its entries match nothing any more. Its number stays
+  /// valid for Info (numbers are never reused). False when it is not indexed.
+  bool Remove(std::string_view id);
 
   /// The records that say `package` is affected, in the order they were added. An error
   /// ("invalidVersion") when the version is not valid in its ecosystem and a record would have
@@ -50,7 +57,10 @@ class AdvisoryIndex {
   Result<std::vector<RecordMatch>> Match(const PackageVersion& package) const;
 
   const AdvisoryInfo& Info(std::uint32_t record) const { return records_[record]; }
-  std::size_t record_count() const { return records_.size(); }
+  /// Records indexed, not counting removed ones.
+  std::size_t record_count() const { return records_.size() - removed_; }
+  /// Records removed (or replaced) since the index was built: what a rebuild would give back.
+  std::size_t removed_count() const { return removed_; }
   std::size_t entry_count() const { return entries_.size(); }
 
   /// Calls `visit(const PackageKey&)` once for each package that an indexed entry names, in no
@@ -68,9 +78,13 @@ class AdvisoryIndex {
     std::uint32_t record = 0;
     advisory::CompiledAffected affected;
     std::optional<advisory::FindingSeverity> severity;
+    PackageKey package;
   };
 
   std::vector<AdvisoryInfo> records_;
+  std::vector<std::vector<std::uint32_t>> record_entries_;       // by record: its entries
+  std::unordered_map<std::string, std::uint32_t> record_of_id_;  // live records only
+  std::size_t removed_ = 0;
   std::vector<Entry> entries_;
   std::unordered_map<PackageKey, std::vector<std::uint32_t>, PackageKeyHash> by_package_;
 };

@@ -70,6 +70,34 @@ TEST(AdvisoryIndex, LeavesWithdrawnRecordsOut) {
   EXPECT_TRUE(match->empty());
 }
 
+TEST(AdvisoryIndex, ARevisedRecordReplacesTheOldOneAndAWithdrawalRemovesIt) {
+  AdvisoryIndex index;
+  index.Add(Record(kTwoRanges));
+  auto revised = advisory::ParseOsvJson(R"({
+    "id": "GHSA-test-0001", "modified": "2024-03-01T00:00:00Z",
+    "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+      "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]})");
+  ASSERT_TRUE(revised);
+  index.Add(*revised);
+  EXPECT_EQ(index.record_count(), 1u);
+  EXPECT_EQ(index.removed_count(), 1u);
+  auto old_range = index.Match(Npm("left-pad", "2.0.1"));
+  ASSERT_TRUE(old_range);
+  EXPECT_TRUE(old_range->empty());
+  auto new_range = index.Match(Npm("left-pad", "0.5.0"));
+  ASSERT_TRUE(new_range);
+  ASSERT_EQ(new_range->size(), 1u);
+  EXPECT_EQ(index.Info((*new_range)[0].record).id, "GHSA-test-0001");
+  EXPECT_EQ((*new_range)[0].fixed, std::vector<std::string>{"1.0.0"});
+
+  revised->withdrawn = "2024-04-01T00:00:00Z";
+  index.Add(*revised);
+  EXPECT_EQ(index.record_count(), 0u);
+  EXPECT_EQ(index.package_count(), 0u);
+  EXPECT_TRUE(index.Match(Npm("left-pad", "0.5.0"))->empty());
+  EXPECT_FALSE(index.Remove("GHSA-test-0001"));
+}
+
 TEST(AdvisoryIndex, ReportsAVersionItsEcosystemCannotRead) {
   AdvisoryIndex index;
   index.Add(Record(kTwoRanges));

@@ -321,6 +321,10 @@ def test_a_new_advisory_opens_findings_and_alerts_and_withdrawing_it_closes_them
     assert findings(venv.clients["officer"], vuln="CVE-2026-99991") == []
     closed = findings(venv.clients["officer"], vuln="CVE-2026-99991", state="closed")
     assert {f["closed_reason"] for f in closed} == {"advisoryWithdrawn"}
+    # The server's matcher follows the withdrawal: a new upload does not reopen them.
+    again = upload(venv.clients["authority"], venv.ids["SYS-2"], PROTON_JSON.read_text())
+    assert again.status == 201, again
+    assert findings(venv.clients["officer"], vuln="CVE-2026-99991") == []
     done = venv.import_advisories(path)
     assert "1 unchanged" in done.stdout
 
