@@ -916,7 +916,7 @@ struct App::Impl {
         return found == query.end() ? std::string() : found->second;
       };
       auto package = vulnerabilities->Package(context.session->caller, value("ecosystem"),
-                                              value("name"), value("version"));
+                                              value("name"), value("version"), value("range"));
       if (!package) return ErrorOf(package.error(), context.request);
       return JsonResponse(200, *package);
     });

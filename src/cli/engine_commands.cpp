@@ -13,6 +13,7 @@
 
 #include "advisory/source.hpp"
 #include "sbom/reader.hpp"
+#include "version/vers.hpp"
 #include "version/version.hpp"
 #include "vuln/scan.hpp"
 
@@ -134,6 +135,14 @@ EngineCommands::EngineCommands(CLI::App& app) {
   vercmp_->add_option("--ecosystem", vercmp_ecosystem_, "OSV ecosystem, e.g. npm, PyPI, Debian")
       ->required();
 
+  CLI::App* vers = app.add_subcommand("vers", "Work with Package-URL vers version ranges");
+  vers->require_subcommand(1);
+  vers_check_ = vers->add_subcommand(
+      "check", "Reads versions from stdin, one per line, prints true or false per line");
+  vers_check_
+      ->add_option("range", vers_range_, "A vers in canonical form, e.g. vers:npm/>=1.0.0|<2.0.0")
+      ->required();
+
   CLI::App* sbom = app.add_subcommand("sbom", "Work with SBOMs");
   sbom->require_subcommand(1);
   sbom_scan_ = sbom->add_subcommand(
@@ -153,6 +162,7 @@ EngineCommands::EngineCommands(CLI::App& app) {
 std::optional<int> EngineCommands::RunChosen(std::istream& in, std::ostream& out,
                                              std::ostream& err) {
   if (*vercmp_) return RunVercmp(vercmp_ecosystem_, in, out, err);
+  if (*vers_check_) return RunVersCheck(vers_range_, in, out, err);
   if (*sbom_scan_) {
     return RunSbomScan({sbom_file_, advisories_path_, format_, lenient_}, out, err);
   }
@@ -181,6 +191,38 @@ int RunVercmp(const std::string& ecosystem_name, std::istream& in, std::ostream&
       answers << "error: " << compared.error().message << '\n';
     } else {
       answers << (*compared < 0 ? "<" : *compared > 0 ? ">" : "=") << '\n';
+    }
+    // Flushed in blocks, so a large input is not held whole.
+    if (answers.tellp() > (1 << 16)) {
+      out << answers.str();
+      answers.str({});
+    }
+  }
+  out << answers.str();
+  out.flush();
+  return 0;
+}
+
+int RunVersCheck(const std::string& range_text, std::istream& in, std::ostream& out,
+                 std::ostream& err) {
+  const Result<version::VersRange> range = version::ParseVers(range_text);
+  if (!range) {
+    err << "error: " << range.error().message << '\n';
+    return kExitInvalid;
+  }
+  std::string line;
+  std::ostringstream answers;
+  while (std::getline(in, line)) {
+    const std::vector<std::string_view> words = Words(line);
+    if (words.size() != 1) {
+      answers << fmt::format("error: expected one version, got {} words\n", words.size());
+      continue;
+    }
+    const Result<bool> contained = version::Contains(*range, words.front());
+    if (!contained) {
+      answers << "error: " << contained.error().message << '\n';
+    } else {
+      answers << (*contained ? "true" : "false") << '\n';
     }
     // Flushed in blocks, so a large input is not held whole.
     if (answers.tellp() > (1 << 16)) {

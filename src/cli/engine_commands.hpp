@@ -8,7 +8,8 @@
 namespace sg::cli {
 
 /// The vulnerability engine's commands that need no database: `vercmp` (version ordering per
-/// ecosystem) and `sbom scan` (an offline scan of one SBOM against OSV records).
+/// ecosystem), `vers check` (membership in a vers range) and `sbom scan` (an offline scan of one
+/// SBOM against OSV records).
 class EngineCommands {
  public:
   /// Registers the commands on `app`.
@@ -20,6 +21,8 @@ class EngineCommands {
  private:
   CLI::App* vercmp_ = nullptr;
   std::string vercmp_ecosystem_;
+  CLI::App* vers_check_ = nullptr;
+  std::string vers_range_;
   CLI::App* sbom_scan_ = nullptr;
   std::string sbom_file_;
   std::string advisories_path_;
@@ -31,6 +34,12 @@ class EngineCommands {
 /// or ">", or "error: …" when the line is not two versions valid in the ecosystem. Exit code 0
 /// once every line is answered; 2 when the ecosystem is unknown.
 int RunVercmp(const std::string& ecosystem, std::istream& in, std::ostream& out, std::ostream& err);
+
+/// `supplyguard vers check RANGE`: for each line of `in` (a version; surrounding white space is
+/// ignored), one line of `out`: "true" or "false" as the vers range contains it, or "error: …"
+/// when it is not a valid version in the range's scheme. The range must be in canonical form;
+/// exit code 0 once every line is answered, 2 (with the reason on `err`) when it is not.
+int RunVersCheck(const std::string& range, std::istream& in, std::ostream& out, std::ostream& err);
 
 /// What `supplyguard sbom scan` reads and how it answers.
 struct ScanOptions {

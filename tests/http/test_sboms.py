@@ -486,6 +486,21 @@ def test_reverse_lookup_of_a_package_and_the_licences_of_a_system(venv):
     assert none["systems"] == []
     bad = venv.clients["officer"].get("/api/v1/packages", ecosystem="Cobol", name="x")
     assert bad.status == 422
+    # A vers range instead of one version (Go pseudo-versions order before their release).
+    def in_range(vers: str) -> set[str]:
+        answer = venv.clients["officer"].ok("GET", "/api/v1/packages", ecosystem="Go",
+                                            name="golang.org/x/text", range=vers)
+        assert answer["range"] == vers
+        return {s["system_key"] for s in answer["systems"]}
+    assert in_range("vers:golang/>=v0.3.0|<v0.3.5") == {"SYS-1", "SYS-2"}
+    assert in_range("vers:golang/>=v0.3.5|<v0.4.0") == set()
+    assert in_range("vers:golang/*") == {"SYS-1", "SYS-2"}
+    for vers, why in [("vers:npm/>=1.0.0", "scheme 'golang'"), ("vers:golang/<v1|>v0", "vers"),
+                      ("golang >= 1", "vers")]:
+        bad = venv.clients["officer"].get("/api/v1/packages", ecosystem="Go",
+                                          name="golang.org/x/text", range=vers)
+        assert bad.status == 422 and bad.error["fields"] == {"range": ["invalidValue"]}, bad
+        assert why in bad.error["message"], bad.error
     licences = venv.clients["officer"].ok("GET", f"/api/v1/systems/{venv.ids['SYS-1']}/licenses")
     assert licences["components"] == 200
     assert sum(item["components"] for item in licences["licenses"]) + \

@@ -67,3 +67,47 @@ def test_vercmp_keeps_up_with_a_large_input():
     done = run_cli("vercmp", "--ecosystem", "SemVer", stdin="\n".join(lines) + "\n")
     assert done.returncode == 0
     assert done.stdout.splitlines() == ["<"] * 50000
+
+
+# `supplyguard vers check RANGE`: one answer per version read, through the real binary.
+VERS_CASES = [
+    ("vers:npm/>=1.0.0|!=1.5.0|<2.0.0", ["1.0.0", "1.5.0", "1.9.9", "2.0.0", "0.9.0"],
+     ["true", "false", "true", "false", "false"]),
+    ("vers:pypi/<=1.3.0|3.0.0", ["1.0", "1.3", "2.0", "3.0.0", "3.0.1"],
+     ["true", "true", "false", "true", "false"]),
+    ("vers:deb/>=1:1.0-1|<1:2.0-1", ["1:1.5-1", "1.5-1", "1:2.0-1"], ["true", "false", "false"]),
+    ("vers:maven/*", ["1.0-SNAPSHOT", "anything"], ["true", "true"]),
+]
+
+
+@pytest.mark.parametrize("vers,versions,expected", VERS_CASES,
+                         ids=[case[0].split("/")[0] for case in VERS_CASES])
+def test_vers_check_answers_each_version_by_the_ranges_scheme(vers, versions, expected):
+    done = run_cli("vers", "check", vers, stdin="\n".join(versions) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == expected
+
+
+def test_vers_check_answers_an_invalid_version_with_an_error_naming_it_and_goes_on():
+    done = run_cli("vers", "check", "vers:npm/>=1.0.0|<2.0.0",
+                   stdin="1.2.3\nnot-a-version\n1.2.3 4.5.6\n2.0.0\n")
+    assert done.returncode == 0, done.stderr
+    answers = done.stdout.splitlines()
+    assert len(answers) == 4
+    assert answers[0] == "true"
+    assert answers[1].startswith("error") and "not-a-version" in answers[1]
+    assert answers[2].startswith("error")
+    assert answers[3] == "false"
+
+
+@pytest.mark.parametrize("vers,reason", [
+    ("vers:npm/>=2.0.0|<1.0.0", "not sorted by version"),
+    ("vers:npm/>=1.0.0||<2.0.0", "consecutive pipes"),
+    ("vers:cobol/1.0", "cobol"),
+    ("vers:npm/>=1.0.0|<banana", "banana"),
+])
+def test_vers_check_refuses_a_range_that_does_not_parse(vers, reason):
+    done = run_cli("vers", "check", vers, stdin="1.0.0\n")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("error") and reason in done.stderr, done.stderr

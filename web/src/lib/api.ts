@@ -573,6 +573,8 @@ export function lookupPackage(query: {
   ecosystem: string;
   name: string;
   version?: string;
+  /** A vers range instead of one version. */
+  range?: string;
 }): Promise<PackageLookup> {
   return request('GET', '/packages', { query: { ...query } });
 }

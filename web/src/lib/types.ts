@@ -599,6 +599,8 @@ export interface PackageLookup {
   ecosystem: string;
   name: string;
   version: string | null;
+  /** The vers range looked up, in canonical form, when one was given instead of a version. */
+  range: string | null;
   agencies: number;
   systems: PackageSystem[];
 }
