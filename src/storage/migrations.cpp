@@ -223,10 +223,14 @@ ALTER TABLE users ADD COLUMN enabled_at TEXT;
      {},
      kChangeNoticeTriggers},
     {9, "SBOMs, advisories, findings and notifications", kVulnerabilitySchema},
-    {10, "NVD records as advisories for CPE matching; the response in triage history", R"sql(
+    {10,
+     "NVD records as advisories for CPE matching; the response in triage history; findings by "
+     "vulnerability",
+     R"sql(
 ALTER TABLE advisories ADD COLUMN source TEXT NOT NULL DEFAULT 'osv'
   CHECK (source IN ('osv', 'nvd'));
 ALTER TABLE finding_events ADD COLUMN response TEXT;
+CREATE INDEX findings_group ON findings(system_id, vuln_key, ecosystem, package, version);
 )sql"},
 };
 

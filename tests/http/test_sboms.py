@@ -716,3 +716,37 @@ def test_aliases_chained_across_records_make_one_vulnerability(venv, tmp_path):
     assert response.status == 201, response
     assert {f["vuln_key"] for f in findings(officer, vuln="SG-CHAIN-A",
                                             system_id=venv.ids["SYS-1"])} == {"CVE-2026-99993"}
+
+
+def test_two_records_of_one_flaw_are_one_finding_with_one_decision(venv, tmp_path):
+    """A GHSA and a PYSEC-style record of one CVE both match a package version: the views list
+    and count one finding, a decision covers both, and withdrawing one leaves the other."""
+    officer = venv.clients["officer"]
+    paths = []
+    for identifier in ("SG-DUP-1", "SG-DUP-2"):
+        path = tmp_path / f"{identifier}.json"
+        body = {"schema_version": "1.6.0", "id": identifier, "modified": "2026-11-20T00:00:00Z",
+                "aliases": ["CVE-2026-99994"], "summary": "duplicate records of one flaw",
+                "affected": [{"package": {"ecosystem": "Go",
+                                          "name": "github.com/emersion/go-textwrapper"},
+                              "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+        path.write_text(json.dumps(body))
+        paths.append((path, body))
+        assert venv.import_advisories(path).returncode == 0
+    system = venv.ids["SYS-1"]
+    hits = findings(officer, vuln="CVE-2026-99994", system_id=system)
+    assert len(hits) == 1, hits
+    summary = officer.ok("GET", "/api/v1/findings/summary", system_id=system)
+    listed = officer.ok("GET", "/api/v1/findings", system_id=system, per_page=1)["total"]
+    assert summary["open"] == listed
+    decided = officer.ok("PATCH", f"/api/v1/findings/{hits[0]['id']}",
+                         {"status": "affected", "response": ["update"]})
+    assert decided["status"] == "affected"
+    # The record shown is withdrawn: the other one is shown, with the same decision.
+    path, body = paths[0] if hits[0]["advisory_id"] == "SG-DUP-1" else paths[1]
+    body["withdrawn"] = body["modified"] = "2026-11-21T00:00:00Z"
+    path.write_text(json.dumps(body))
+    assert venv.import_advisories(path).returncode == 0
+    remaining = findings(officer, vuln="CVE-2026-99994", system_id=system)
+    assert len(remaining) == 1 and remaining[0]["id"] != hits[0]["id"], remaining
+    assert remaining[0]["status"] == "affected" and remaining[0]["response"] == ["update"]
