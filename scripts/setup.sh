@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libexpat1-dev libzip-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   libqrencode-dev libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev zlib1g-dev
-  clang-16 libclang-rt-16-dev
+  clang-16 libclang-rt-16-dev llvm-16
   clang-format
   postgresql-15 postgresql-client-15
   python3 python3-pytest python3-openpyxl python3-aiosmtpd

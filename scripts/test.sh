@@ -145,6 +145,14 @@ p=$(tail -1 "$LOGS/fuzz.log" | grep -oE "^[0-9]+ passed" | grep -oE "[0-9]+")
 f=$(tail -1 "$LOGS/fuzz.log" | grep -oE "[0-9]+ failed" | grep -oE "[0-9]+")
 count "${p:-0}" "${f:-1}"
 
+stage "engine benchmarks build and run (Release, 1% national scale; figures not judged here)"
+if SG_BENCH_OUT="$LOGS/engine-bench" SG_BENCH_BUILD="$ROOT/build/ci-bench" SG_BENCH_REPETITIONS=1 \
+  bench/run_engine_benchmarks.sh --quick >"$LOGS/engine-bench.log" 2>&1; then
+  tail -4 "$LOGS/engine-bench.log"; count 1 0
+else
+  tail -20 "$LOGS/engine-bench.log"; count 0 1; fail_stage "engine benchmarks"
+fi
+
 stage "done"
 if [ ${#FAILED_STAGES[@]} -gt 0 ]; then
   echo "failed stages: ${FAILED_STAGES[*]} (logs in $LOGS)"
