@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <expected>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/text.hpp"
 
 namespace sg::purl {
@@ -82,6 +86,7 @@ int HexValue(char digit) {
 }
 
 Checked<std::string> PercentDecode(std::string_view encoded, std::string_view component) {
+  if (encoded.find('%') == std::string_view::npos) return std::string(encoded);
   std::string decoded;
   decoded.reserve(encoded.size());
   for (std::size_t index = 0; index < encoded.size(); ++index) {
@@ -118,10 +123,30 @@ std::string PercentEncode(std::string_view decoded, bool keep_slashes) {
   return encoded;
 }
 
+// True when NormalizeSegments would return `path` unchanged: no empty segment (no leading,
+// trailing or doubled '/'), no '%' to decode, and (when they are dropped) no '.' or '..' segment.
+bool IsNormalPath(std::string_view path, bool decode, bool drop_dot_segments) {
+  if (path.empty()) return true;
+  if (path.front() == '/' || path.back() == '/') return false;
+  if (path.find("//") != std::string_view::npos) return false;
+  if (decode && path.find('%') != std::string_view::npos) return false;
+  if (drop_dot_segments) {
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      const std::size_t end = std::min(path.find('/', start), path.size());
+      const std::string_view segment = path.substr(start, end - start);
+      if (segment == "." || segment == "..") return false;
+      start = end + 1;
+    }
+  }
+  return true;
+}
+
 // Splits on '/', drops empty segments (and, for a subpath, '.' and '..'), percent-decodes each
 // when `decode`; a decoded segment may not hold a '/'.
 Checked<std::string> NormalizeSegments(std::string_view path, std::string_view component,
                                        bool decode, bool drop_dot_segments) {
+  if (IsNormalPath(path, decode, drop_dot_segments)) return std::string(path);
   std::string joined;
   std::size_t start = 0;
   while (start <= path.size()) {
@@ -145,8 +170,15 @@ Checked<std::string> NormalizeSegments(std::string_view path, std::string_view c
   return joined;
 }
 
+// `prefix` is lower-case.
 bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && text::AsciiLower(text.substr(0, prefix.size())) == prefix;
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t index = 0; index < prefix.size(); ++index) {
+    char character = text[index];
+    if (character >= 'A' && character <= 'Z') character = static_cast<char>(character - 'A' + 'a');
+    if (character != prefix[index]) return false;
+  }
+  return true;
 }
 
 Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::string_view text) {
@@ -163,8 +195,12 @@ Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::s
     }
     // Keys are never percent-encoded; a '%' in one is caught by the key check in Normalize.
     const std::string_view key = pair.substr(0, equals);
-    auto value = PercentDecode(pair.substr(equals + 1),
-                               fmt::format("value of qualifier '{}'", ShowInput(key)));
+    const std::string_view encoded = pair.substr(equals + 1);
+    if (encoded.find('%') == std::string_view::npos) {
+      qualifiers.emplace_back(std::string(key), std::string(encoded));
+      continue;
+    }
+    auto value = PercentDecode(encoded, fmt::format("value of qualifier '{}'", ShowInput(key)));
     if (!value) return std::unexpected(value.error());
     qualifiers.emplace_back(std::string(key), std::move(*value));
   }
@@ -173,8 +209,8 @@ Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::s
 
 // ECMA-427's parsing steps, up to decoded but not yet normalised components. The subpath starts
 // at the first '#' and the qualifiers at the first '?' (as a URL parser reads them).
-Checked<PackageUrl> SplitComponents(std::string_view text) {
-  PackageUrl purl;
+// Fills `purl`, which is empty on entry.
+Checked<void> SplitComponents(std::string_view text, PackageUrl& purl) {
   std::string_view remainder = text;
   if (const std::size_t hash = remainder.find('#'); hash != std::string_view::npos) {
     auto subpath = NormalizeSegments(remainder.substr(hash + 1), "subpath", true, true);
@@ -203,28 +239,65 @@ Checked<PackageUrl> SplitComponents(std::string_view text) {
   const bool begins_inner_segment = at != std::string_view::npos &&
                                     (at == 0 || remainder[at - 1] == '/') &&
                                     remainder.find('/', at) != std::string_view::npos;
+  // Without a '%' nothing needs decoding: the components are the text's pieces.
+  const bool plain = remainder.find('%') == std::string_view::npos;
   if (at != std::string_view::npos && !begins_inner_segment) {
-    auto version = PercentDecode(remainder.substr(at + 1), "version");
-    if (!version) return std::unexpected(version.error());
-    purl.version = std::move(*version);
+    if (plain) {
+      purl.version.assign(remainder.substr(at + 1));
+    } else {
+      auto version = PercentDecode(remainder.substr(at + 1), "version");
+      if (!version) return std::unexpected(version.error());
+      purl.version = std::move(*version);
+    }
     remainder = remainder.substr(0, at);
   }
   const std::size_t last_slash = remainder.rfind('/');
   std::string_view last_segment = remainder;
   if (last_slash != std::string_view::npos) {
-    auto package_namespace =
-        NormalizeSegments(remainder.substr(0, last_slash), "namespace", true, false);
-    if (!package_namespace) return std::unexpected(package_namespace.error());
-    purl.package_namespace = std::move(*package_namespace);
+    const std::string_view path = remainder.substr(0, last_slash);
+    if (plain && IsNormalPath(path, false, false)) {
+      purl.package_namespace.assign(path);
+    } else {
+      auto package_namespace = NormalizeSegments(path, "namespace", true, false);
+      if (!package_namespace) return std::unexpected(package_namespace.error());
+      purl.package_namespace = std::move(*package_namespace);
+    }
     last_segment = remainder.substr(last_slash + 1);
+  }
+  if (plain) {
+    purl.name.assign(last_segment);
+    return {};
   }
   auto name = PercentDecode(last_segment, "name");
   if (!name) return std::unexpected(name.error());
   purl.name = std::move(*name);
-  return purl;
+  return {};
+}
+
+// True for text CheckText accepts without a closer look: printable ASCII only.
+bool IsPrintableAscii(std::string_view value) {
+  std::size_t position = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: as signed bytes, printable ASCII is 0x20–0x7E (0x80 and up are negative).
+  const __m128i below = _mm_set1_epi8(0x1F);
+  const __m128i above = _mm_set1_epi8(0x7F);
+  for (; position + 16 <= value.size(); position += 16) {
+    const __m128i block =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + position));
+    const __m128i printable =
+        _mm_and_si128(_mm_cmpgt_epi8(block, below), _mm_cmplt_epi8(block, above));
+    if (_mm_movemask_epi8(printable) != 0xFFFF) return false;
+  }
+#endif
+  for (; position < value.size(); ++position) {
+    const auto byte = static_cast<unsigned char>(value[position]);
+    if (byte < 0x20 || byte >= 0x7F) return false;
+  }
+  return true;
 }
 
 Checked<void> CheckText(std::string_view value, std::string_view component) {
+  if (IsPrintableAscii(value)) return {};
   if (!text::IsValidUtf8(value)) return Reject(fmt::format("the {} is not valid UTF-8", component));
   for (const char character : value) {
     const auto byte = static_cast<unsigned char>(character);
@@ -305,6 +378,12 @@ bool IsChromeExtensionVersion(std::string_view version) {
   return parts <= 4;
 }
 
+void LowerInPlace(std::string& value) {
+  for (char& character : value) {
+    if (character >= 'A' && character <= 'Z') character = static_cast<char>(character - 'A' + 'a');
+  }
+}
+
 std::string AsciiUpper(std::string_view value) {
   std::string upper(value);
   for (char& character : upper) {
@@ -350,7 +429,9 @@ Checked<void> ApplyTypeRules(const TypeDefinition& definition, PackageUrl& purl)
   return {};
 }
 
-Checked<PackageUrl> Normalize(PackageUrl purl) {
+// `printable`: every component is known to be printable ASCII already (taken undecoded from
+// printable text), so CheckText has nothing to find.
+Checked<void> Normalize(PackageUrl& purl, bool printable) {
   const std::size_t total_size = purl.type.size() + purl.package_namespace.size() +
                                  purl.name.size() + purl.version.size() + purl.subpath.size();
   std::size_t qualifiers_size = 0;
@@ -359,44 +440,55 @@ Checked<PackageUrl> Normalize(PackageUrl purl) {
     return Reject(fmt::format("it is longer than {} bytes", kMaxPurlLength));
   }
 
-  purl.type = text::AsciiLower(purl.type);
+  LowerInPlace(purl.type);
   if (auto checked = CheckType(purl.type); !checked) return std::unexpected(checked.error());
 
-  for (const auto& [value, component] :
-       {std::pair<const std::string&, std::string_view>{purl.package_namespace, "namespace"},
-        {purl.name, "name"},
-        {purl.version, "version"},
-        {purl.subpath, "subpath"}}) {
-    if (auto checked = CheckText(value, component); !checked) {
-      return std::unexpected(checked.error());
+  if (!printable) {
+    for (const auto& [value, component] :
+         {std::pair<const std::string&, std::string_view>{purl.package_namespace, "namespace"},
+          {purl.name, "name"},
+          {purl.version, "version"},
+          {purl.subpath, "subpath"}}) {
+      if (auto checked = CheckText(value, component); !checked) {
+        return std::unexpected(checked.error());
+      }
     }
   }
-  auto package_namespace = NormalizeSegments(purl.package_namespace, "namespace", false, false);
-  auto subpath = NormalizeSegments(purl.subpath, "subpath", false, true);
-  purl.package_namespace = std::move(*package_namespace);
-  purl.subpath = std::move(*subpath);
+  if (!IsNormalPath(purl.package_namespace, false, false)) {
+    purl.package_namespace = *NormalizeSegments(purl.package_namespace, "namespace", false, false);
+  }
+  if (!IsNormalPath(purl.subpath, false, true)) {
+    purl.subpath = *NormalizeSegments(purl.subpath, "subpath", false, true);
+  }
 
-  std::vector<std::pair<std::string, std::string>> qualifiers;
-  for (auto& [key, value] : purl.qualifiers) {
-    if (auto checked = CheckQualifierKey(key); !checked) return std::unexpected(checked.error());
-    if (auto checked = CheckText(value, fmt::format("value of qualifier '{}'", key)); !checked) {
-      return std::unexpected(checked.error());
+  if (!purl.qualifiers.empty()) {
+    std::vector<std::pair<std::string, std::string>> qualifiers;
+    qualifiers.reserve(purl.qualifiers.size());
+    for (auto& [key, value] : purl.qualifiers) {
+      if (auto checked = CheckQualifierKey(key); !checked) return std::unexpected(checked.error());
+      if (!IsPrintableAscii(value)) {
+        if (auto checked = CheckText(value, fmt::format("value of qualifier '{}'", key));
+            !checked) {
+          return std::unexpected(checked.error());
+        }
+      }
+      if (value.empty()) continue;
+      LowerInPlace(key);
+      qualifiers.emplace_back(std::move(key), std::move(value));
     }
-    if (value.empty()) continue;
-    qualifiers.emplace_back(text::AsciiLower(key), std::move(value));
+    std::ranges::stable_sort(qualifiers, {}, &std::pair<std::string, std::string>::first);
+    const auto repeated = std::ranges::adjacent_find(
+        qualifiers, {}, [](const auto& qualifier) { return std::string_view(qualifier.first); });
+    if (repeated != qualifiers.end()) {
+      return Reject(fmt::format("the qualifier '{}' appears more than once", repeated->first));
+    }
+    purl.qualifiers = std::move(qualifiers);
   }
-  std::ranges::stable_sort(qualifiers, {}, &std::pair<std::string, std::string>::first);
-  const auto repeated = std::ranges::adjacent_find(
-      qualifiers, {}, [](const auto& qualifier) { return std::string_view(qualifier.first); });
-  if (repeated != qualifiers.end()) {
-    return Reject(fmt::format("the qualifier '{}' appears more than once", repeated->first));
-  }
-  purl.qualifiers = std::move(qualifiers);
 
   if (purl.name.empty()) return Reject("it has no name");
 
   const auto definition = FindTypeDefinition(purl.type);
-  if (!definition) return purl;
+  if (!definition) return {};
 
   if (purl.type == "git") {
     // A git purl's namespace is the host; the rest of the path is the repository, in the name.
@@ -420,12 +512,10 @@ Checked<PackageUrl> Normalize(PackageUrl purl) {
     return Reject(fmt::format("{} has no namespace, but '{}' was given", APurlOf(*definition),
                               ShowInput(purl.package_namespace)));
   }
-  if (!definition->namespace_case_sensitive) {
-    purl.package_namespace = text::AsciiLower(purl.package_namespace);
-  }
-  if (!definition->name_case_sensitive) purl.name = text::AsciiLower(purl.name);
-  if (!definition->version_case_sensitive) purl.version = text::AsciiLower(purl.version);
-  if (!definition->subpath_case_sensitive) purl.subpath = text::AsciiLower(purl.subpath);
+  if (!definition->namespace_case_sensitive) LowerInPlace(purl.package_namespace);
+  if (!definition->name_case_sensitive) LowerInPlace(purl.name);
+  if (!definition->version_case_sensitive) LowerInPlace(purl.version);
+  if (!definition->subpath_case_sensitive) LowerInPlace(purl.subpath);
   if (!definition->required_qualifier.empty() &&
       !FindQualifier(purl, definition->required_qualifier)) {
     return Reject(fmt::format("{} needs the '{}' qualifier", APurlOf(*definition),
@@ -435,7 +525,7 @@ Checked<PackageUrl> Normalize(PackageUrl purl) {
     return std::unexpected(applied.error());
   }
   if (purl.name.empty()) return Reject("it has no name");
-  return purl;
+  return {};
 }
 
 }  // namespace
@@ -444,18 +534,25 @@ Result<PackageUrl> ParsePurl(std::string_view text) {
   if (text.size() > kMaxPurlLength) {
     return Fail(InvalidText(text, fmt::format("it is longer than {} bytes", kMaxPurlLength)));
   }
-  auto components = SplitComponents(text);
-  if (!components) return Fail(InvalidText(text, components.error()));
-  auto normalized = Normalize(std::move(*components));
-  if (!normalized) return Fail(InvalidText(text, normalized.error()));
-  return std::move(*normalized);
+  // Built where it is returned: one object whatever the outcome.
+  Result<PackageUrl> result;
+  if (auto split = SplitComponents(text, *result); !split) {
+    result = Fail(InvalidText(text, split.error()));
+    return result;
+  }
+  const bool printable = IsPrintableAscii(text) && text.find('%') == std::string_view::npos;
+  if (auto normalized = Normalize(*result, printable); !normalized) {
+    result = Fail(InvalidText(text, normalized.error()));
+  }
+  return result;
 }
 
 Result<PackageUrl> NormalizePurl(PackageUrl components) {
   const PackageUrl original = components;
-  auto normalized = Normalize(std::move(components));
-  if (!normalized) return Fail(InvalidComponents(original, normalized.error()));
-  return std::move(*normalized);
+  if (auto normalized = Normalize(components, /*printable=*/false); !normalized) {
+    return Fail(InvalidComponents(original, normalized.error()));
+  }
+  return components;
 }
 
 std::string ToCanonicalString(const PackageUrl& purl) {

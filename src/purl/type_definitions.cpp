@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "purl/purl.hpp"
 
@@ -71,14 +72,42 @@ constexpr std::array kTypes = {
 
 static_assert(std::ranges::is_sorted(kTypes, {}, &TypeDefinition::type));
 
+// Every SBOM component's purl looks its type up, so the types are also hashed (at compile time)
+// into an open-addressing table of indexes into kTypes; -1 marks a free slot.
+constexpr std::size_t kTypeSlots = 128;
+
+constexpr std::size_t TypeSlotOf(std::string_view type) {
+  const auto byte = [&](std::size_t position) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(type[position]));
+  };
+  return (type.size() * 13 + byte(0) * 31 + byte(type.size() / 2) * 7 + byte(type.size() - 1)) &
+         (kTypeSlots - 1);
+}
+
+constexpr auto kTypeIndex = [] {
+  std::array<int, kTypeSlots> slots{};
+  slots.fill(-1);
+  for (std::size_t index = 0; index < kTypes.size(); ++index) {
+    std::size_t position = TypeSlotOf(kTypes[index].type);
+    while (slots[position] >= 0) position = (position + 1) & (kTypeSlots - 1);
+    slots[position] = static_cast<int>(index);
+  }
+  return slots;
+}();
+
 }  // namespace
 
 std::span<const TypeDefinition> RegisteredTypes() { return kTypes; }
 
 std::optional<TypeDefinition> FindTypeDefinition(std::string_view type) {
-  const auto found = std::ranges::lower_bound(kTypes, type, {}, &TypeDefinition::type);
-  if (found == kTypes.end() || found->type != type) return std::nullopt;
-  return *found;
+  if (type.empty()) return std::nullopt;
+  for (std::size_t position = TypeSlotOf(type);; position = (position + 1) & (kTypeSlots - 1)) {
+    const int index = kTypeIndex[position];
+    if (index < 0) return std::nullopt;
+    if (kTypes[static_cast<std::size_t>(index)].type == type) {
+      return kTypes[static_cast<std::size_t>(index)];
+    }
+  }
 }
 
 }  // namespace sg::purl

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,7 +73,7 @@ class CycloneDxJsonReader : public json::Walker {
   bool ForEachFieldOf(simdjson::ondemand::object& object, ObjectKind kind, FieldSet& seen,
                       Visit&& visit) {
     return ForEachMemberOf(object, [&](std::string_view key, value& member) {
-      const cdx::FieldLookup lookup = cdx::LookupField(kind, key, version_, cdx::Syntax::kJson);
+      const cdx::FieldLookup lookup = cdx::LookupJsonField(kind, key, version_);
       if (!lookup.allowed) {
         return Violation("unknownField",
                          lookup.field == Field::kUnknown
@@ -84,7 +85,7 @@ class CycloneDxJsonReader : public json::Walker {
       if (seen.test(static_cast<std::size_t>(lookup.field))) {
         return Violation("duplicateKey", fmt::format("\"{}\" appears twice", key));
       }
-      seen.set(static_cast<std::size_t>(lookup.field));
+      seen[static_cast<std::size_t>(lookup.field)] = true;  // Field values are all below 128
       return visit(lookup.field, member);
     });
   }
@@ -132,7 +133,26 @@ class CycloneDxJsonReader : public json::Walker {
     if (!ref.empty()) builder_.AddOtherRef(ref, path_.Text());
   }
 
+  /// Whether `id` is one of the licence ids already found in the SPDX list in this document
+  /// (a few ids, MIT and Apache-2.0 above all, recur on every component).
+  bool IsKnownListedId(std::string_view id) const {
+    for (std::size_t index = 0; index < listed_id_count_; ++index) {
+      if (listed_ids_[index] == id) return true;
+    }
+    return false;
+  }
+
+  void NoteListedId(std::string_view id) {
+    listed_ids_[next_listed_id_] = id;
+    next_listed_id_ = (next_listed_id_ + 1) % listed_ids_.size();
+    listed_id_count_ = std::min(listed_id_count_ + 1, listed_ids_.size());
+  }
+
   cdx::Version version_;
+  // Views into the document, which outlives the reader.
+  std::array<std::string_view, 8> listed_ids_;
+  std::size_t listed_id_count_ = 0;
+  std::size_t next_listed_id_ = 0;
 };
 
 bool CycloneDxJsonReader::ReadBom(simdjson::ondemand::object& root) {
@@ -513,6 +533,7 @@ bool CycloneDxJsonReader::ReadLicense(value& json_value, License& license) {
             if (!id) return true;
             license.form = LicenseForm::kId;
             license.value.assign(*id);
+            if (IsKnownListedId(*id)) return true;
             const auto listed = FindLicenseId(*id);
             if (!listed || *listed != *id) {
               return Violation(
@@ -522,6 +543,7 @@ bool CycloneDxJsonReader::ReadLicense(value& json_value, License& license) {
                               listed ? fmt::format("; did you mean \"{}\"?", *listed)
                                      : std::string("; use \"name\" for a licence without one")));
             }
+            NoteListedId(*id);
             return true;
           }
           case Field::kName:
@@ -757,19 +779,20 @@ bool CycloneDxJsonReader::ReadDependencies(value& json_value) {
   std::vector<std::string_view> listed;
   return ForEachElement(json_value, [&](value& item, std::size_t ordinal) {
     FieldSet seen;
-    std::string ref;
+    std::string_view ref;
     targets.clear();
     const bool read =
         ForEachField(item, ObjectKind::kDependency, seen, [&](Field field, value& part) {
           if (field == Field::kRef) {
             std::optional<std::string_view> text;
             if (!ReadRef(part, text)) return false;
-            if (text) ref.assign(*text);
+            if (text) ref = *text;
             return true;
           }
           const EdgeKind kind =
               field == Field::kProvides ? EdgeKind::kProvides : EdgeKind::kDependsOn;
-          // The views stay valid: simdjson's string buffer lives until the parse ends.
+          // The views stay valid: the padded text and simdjson's string buffer live until the
+          // parse ends.
           listed.clear();
           const bool all_read = ForEachElement(part, [&](value& target, std::size_t) {
             std::optional<std::string_view> text;
@@ -791,7 +814,7 @@ bool CycloneDxJsonReader::ReadDependencies(value& json_value) {
     if (!read || !RequireFields(seen, {{Field::kRef, "ref"}})) return false;
     const auto origin = Origin{static_cast<std::uint32_t>(ordinal)};
     for (const auto& [target, kind] : targets) {
-      builder_.AddEdge(ref, target, kind, origin, /*to_ref_outlives=*/true);
+      builder_.AddEdge(ref, target, kind, origin, /*refs_outlive=*/true);
     }
     return true;
   });

@@ -9,6 +9,10 @@
 #include <span>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sg::sbom::cyclonedx {
 namespace {
 
@@ -251,7 +255,7 @@ std::size_t BucketOf(std::string_view name) {
          kBuckets;
 }
 
-std::span<const FieldSpec> TableOf(ObjectKind object) {
+constexpr std::span<const FieldSpec> TableOf(ObjectKind object) {
   switch (object) {
     case ObjectKind::kBom:
       return kBomFields;
@@ -293,16 +297,48 @@ std::span<const FieldSpec> TableOf(ObjectKind object) {
   return {};
 }
 
-bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+/// One name of an object's JSON table: its field and the versions whose JSON has it (none when
+/// only the XML form has it, which makes it "not allowed here" rather than unknown).
+struct JsonSlot {
+  std::string_view name;
+  Field field = Field::kUnknown;
+  VersionSet versions = 0;
+};
 
-/// 1 for the 22 hex digits, else 0.
-constexpr std::array<std::uint8_t, 256> kHexDigits = [] {
-  std::array<std::uint8_t, 256> table{};
-  for (const char c : std::string_view("0123456789abcdefABCDEF")) {
-    table[static_cast<unsigned char>(c)] = 1;
+/// Open addressing, linear probing; 64 slots per object, every table has fewer than 40 names.
+constexpr std::size_t kJsonSlots = 64;
+using JsonTable = std::array<JsonSlot, kJsonSlots>;
+
+constexpr std::size_t JsonSlotOf(std::string_view name) {
+  const auto byte = [&](std::size_t position) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(name[position]));
+  };
+  return (name.size() * 7 + byte(0) * 31 + byte(name.size() / 2) * 3 + byte(name.size() - 1)) &
+         (kJsonSlots - 1);
+}
+
+constexpr std::array<JsonTable, kObjectKinds> kJsonTables = [] {
+  std::array<JsonTable, kObjectKinds> tables{};
+  for (std::size_t kind = 0; kind < kObjectKinds; ++kind) {
+    JsonTable& table = tables[kind];
+    for (const FieldSpec& spec : TableOf(static_cast<ObjectKind>(kind))) {
+      std::size_t position = JsonSlotOf(spec.name);
+      while (table[position].field != Field::kUnknown && table[position].name != spec.name) {
+        position = (position + 1) & (kJsonSlots - 1);
+      }
+      JsonSlot& slot = table[position];
+      slot.name = spec.name;
+      // A name listed twice (bom `properties`: JSON from 1.5, XML always) is one field.
+      slot.field = spec.field;
+      if ((static_cast<unsigned>(spec.syntax) & static_cast<unsigned>(Syntax::kJson)) != 0) {
+        slot.versions = static_cast<VersionSet>(slot.versions | spec.versions);
+      }
+    }
   }
-  return table;
+  return tables;
 }();
+
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -386,6 +422,21 @@ FieldLookup LookupField(ObjectKind object, std::string_view name, Version versio
   return lookup;
 }
 
+FieldLookup LookupJsonField(ObjectKind object, std::string_view name, Version version) {
+  FieldLookup lookup;
+  if (name.empty()) return lookup;
+  const JsonTable& table = kJsonTables[static_cast<std::size_t>(object)];
+  for (std::size_t position = JsonSlotOf(name);; position = (position + 1) & (kJsonSlots - 1)) {
+    const JsonSlot& slot = table[position];
+    if (slot.field == Field::kUnknown) return lookup;
+    if (slot.name == name) {
+      lookup.field = slot.field;
+      lookup.allowed = Includes(slot.versions, version);
+      return lookup;
+    }
+  }
+}
+
 std::optional<ComponentType> ParseComponentType(std::string_view text, Version version) {
   if (text == "application") return ComponentType::kApplication;
   if (text == "framework") return ComponentType::kFramework;
@@ -455,9 +506,32 @@ std::optional<HashAlgorithm> ParseHashAlgorithm(std::string_view text, Version v
 bool IsHashContent(std::string_view text) {
   const std::size_t length = text.size();
   if (length != 32 && length != 40 && length != 64 && length != 96 && length != 128) return false;
-  unsigned all_hex = 1;
-  for (const char c : text) all_hex &= kHexDigits[static_cast<unsigned char>(c)];
-  return all_hex != 0;
+  std::size_t position = 0;
+#if defined(__SSE2__)
+  // 16 digits at a time: '0'–'9', or 'a'–'f' once upper case is folded into lower (bytes from
+  // 0x80 up compare as negative, so they fall outside both ranges).
+  const __m128i before_zero = _mm_set1_epi8('0' - 1);
+  const __m128i after_nine = _mm_set1_epi8('9' + 1);
+  const __m128i before_a = _mm_set1_epi8('a' - 1);
+  const __m128i after_f = _mm_set1_epi8('f' + 1);
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  for (; position + 16 <= length; position += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + position));
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(block, before_zero), _mm_cmplt_epi8(block, after_nine));
+    const __m128i folded = _mm_or_si128(block, case_bit);
+    const __m128i letter =
+        _mm_and_si128(_mm_cmpgt_epi8(folded, before_a), _mm_cmplt_epi8(folded, after_f));
+    if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF) return false;
+  }
+#endif
+  for (; position < length; ++position) {
+    const auto byte = static_cast<unsigned char>(text[position]);
+    const bool digit = byte >= '0' && byte <= '9';
+    const bool letter = (byte | 0x20) >= 'a' && (byte | 0x20) <= 'f';
+    if (!digit && !letter) return false;
+  }
+  return true;
 }
 
 bool IsSerialNumber(std::string_view text) {

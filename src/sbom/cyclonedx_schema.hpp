@@ -182,6 +182,10 @@ struct FieldLookup {
 /// Looks `name` up among the fields `object` has in the schemas (JSON keys or XML elements).
 FieldLookup LookupField(ObjectKind object, std::string_view name, Version version, Syntax syntax);
 
+/// LookupField for a JSON key: the same answer, from a table hashed at compile time (the JSON
+/// reader looks up every key of every object it reads).
+FieldLookup LookupJsonField(ObjectKind object, std::string_view name, Version version);
+
 /// The component `type` values of `version`.
 std::optional<ComponentType> ParseComponentType(std::string_view text, Version version);
 

@@ -58,13 +58,13 @@ void DocumentBuilder::Warn(WarningKind kind, std::string message, std::string lo
   document_.warnings.push_back({kind, std::move(message), component, std::move(location)});
 }
 
-std::size_t DocumentBuilder::AddComponent(Component component, Origin origin) {
+std::size_t DocumentBuilder::AddComponent(Component&& component, Origin origin) {
   document_.components.push_back(std::move(component));
   origins_.push_back(origin);
   return document_.components.size() - 1;
 }
 
-void DocumentBuilder::SetSubject(Component component, Origin origin) {
+void DocumentBuilder::SetSubject(Component&& component, Origin origin) {
   document_.subject = std::move(component);
   subject_origin_ = origin;
 }
@@ -74,12 +74,13 @@ void DocumentBuilder::AddOtherRef(std::string_view ref, std::string_view locatio
 }
 
 void DocumentBuilder::AddEdge(std::string_view from_ref, std::string_view to_ref, EdgeKind kind,
-                              Origin origin, bool to_ref_outlives) {
+                              Origin origin, bool refs_outlive) {
   if (edge_sources_.empty() || edge_sources_.back().ref != from_ref ||
       edge_sources_.back().origin.position != origin.position) {
-    edge_sources_.push_back({std::string(from_ref), origin});
+    if (!refs_outlive) from_ref = owned_refs_.emplace_back(from_ref);
+    edge_sources_.push_back({from_ref, origin});
   }
-  if (!to_ref_outlives) to_ref = owned_refs_.emplace_back(to_ref);
+  if (!refs_outlive) to_ref = owned_refs_.emplace_back(to_ref);
   edges_.push_back({static_cast<std::uint32_t>(edge_sources_.size() - 1), to_ref, kind});
 }
 

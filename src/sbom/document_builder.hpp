@@ -48,8 +48,8 @@ class DocumentBuilder {
             std::optional<std::size_t> component = std::nullopt);
 
   /// Appends a component and returns its index. `component.parent` must already be set.
-  std::size_t AddComponent(Component component, Origin origin);
-  void SetSubject(Component component, Origin origin);
+  std::size_t AddComponent(Component&& component, Origin origin);
+  void SetSubject(Component&& component, Origin origin);
 
   /// A bom-ref / SPDXID defined by something the model does not keep (a service, a licence, an
   /// SPDX file, a pedigree ancestor): it counts for uniqueness and is not a dangling reference.
@@ -60,10 +60,10 @@ class DocumentBuilder {
   void AddExternalPrefix(std::string prefix) { external_prefixes_.push_back(std::move(prefix)); }
 
   /// A dependency edge as written; resolved in Finish(). Consecutive edges from the same
-  /// reference and entry share one copy of it. `to_ref` is copied unless `to_ref_outlives` says
-  /// it stays valid until Finish() (the JSON readers' views into simdjson's string buffer).
+  /// reference and entry share one source. Both references are copied unless `refs_outlive`
+  /// says they stay valid until Finish() (the JSON readers' views into the parsed text).
   void AddEdge(std::string_view from_ref, std::string_view to_ref, EdgeKind kind, Origin origin,
-               bool to_ref_outlives = false);
+               bool refs_outlive = false);
 
   /// Resolves references and adds the document-wide warnings; returns the document or the first
   /// error met while reading.
@@ -78,7 +78,7 @@ class DocumentBuilder {
  private:
   /// The "from" end of consecutive edges (a CycloneDX dependency entry, an SPDX relationship).
   struct EdgeSource {
-    std::string ref;
+    std::string_view ref;  // outlives the builder's work, or in owned_refs_
     Origin origin;
   };
 
@@ -106,7 +106,7 @@ class DocumentBuilder {
   Origin subject_origin_;
   std::vector<OtherRef> other_refs_;
   std::vector<EdgeSource> edge_sources_;
-  std::deque<std::string> owned_refs_;  // copies PendingEdge::to_ref points into
+  std::deque<std::string> owned_refs_;  // copies the views of edges point into
   std::vector<PendingEdge> edges_;
   std::vector<std::string> external_prefixes_;
 };

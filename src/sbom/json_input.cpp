@@ -37,6 +37,8 @@ Result<void> JsonInput::Open(std::string_view bytes) {
   // A UTF-8 byte order mark is allowed before JSON text (RFC 8259 §8.1); simdjson refuses it.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   std::string& buffer = scratch_->buffer;
+  // One allocation for the text and its padding (assign() alone sizes it for the text only).
+  buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
   buffer.assign(bytes);
   buffer.append(simdjson::SIMDJSON_PADDING, ' ');
   text_ = std::string_view(buffer.data(), bytes.size());
@@ -140,10 +142,13 @@ void Walker::CheckNothingTrails() {
   }
 }
 
+void Pointer::Grow() { segments_.resize(2 * segments_.size() + 16); }
+
 std::string Pointer::Text() const {
-  if (segments_.empty()) return "/";
+  if (depth_ == 0) return "/";
   std::string text;
-  for (const Segment& segment : segments_) {
+  for (std::size_t position = 0; position < depth_; ++position) {
+    const Segment& segment = segments_[position];
     text.push_back('/');
     if (segment.is_index) {
       text.append(std::to_string(segment.index));

@@ -2,6 +2,10 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -70,13 +74,15 @@ struct JsonProbe {
 Result<JsonProbe> Probe(JsonInput& input);
 
 /// Where the iteration is, as a stack of keys and indexes; spelled out as a JSON pointer
-/// (RFC 6901) only when a message needs it. Keys are views into simdjson's string buffer, which
-/// lives as long as the parse.
+/// (RFC 6901) only when a message needs it. Keys are views into the padded text or simdjson's
+/// string buffer, which lives as long as the parse.
 class Pointer {
  public:
-  void PushKey(std::string_view key) { segments_.push_back({key, 0, false}); }
-  void PushIndex(std::size_t index) { segments_.push_back({{}, index, true}); }
-  void Pop() { segments_.pop_back(); }
+  // Pushed and popped around every member and element read: the vector only grows, `depth_`
+  // says how much of it is the pointer.
+  void PushKey(std::string_view key) { Push({key, 0, false}); }
+  void PushIndex(std::size_t index) { Push({{}, index, true}); }
+  void Pop() { --depth_; }
   /// The pointer ("/components/3/purl"), or "/" at the root.
   std::string Text() const;
 
@@ -86,11 +92,40 @@ class Pointer {
     std::size_t index;
     bool is_index;
   };
+  void Push(const Segment& segment) {
+    if (depth_ == segments_.size()) [[unlikely]] {
+      Grow();
+    }
+    Segment& slot = segments_[depth_++];
+    slot = segment;
+  }
+  void Grow();
+
   std::vector<Segment> segments_;
+  std::size_t depth_ = 0;
 };
 
 /// Which fields of an object have been seen (indexed by a field enum's value).
 using FieldSet = std::bitset<128>;
+
+/// The first '"' or '\\' at or after `text`, inside a JSON string of the padded buffer: the
+/// string's closing quote, unless it holds an escape first. Reads 16 bytes at a time, which the
+/// buffer's padding (SIMDJSON_PADDING bytes past the text) keeps in bounds.
+inline const char* FindQuoteOrBackslash(const char* text) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (;; text += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text));
+    const int hits = _mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)));
+    if (hits != 0) return text + __builtin_ctz(static_cast<unsigned>(hits));
+  }
+#else
+  while (*text != '"' && *text != '\\') ++text;
+  return text;
+#endif
+}
 
 /// The typed accessors and iteration helpers both JSON readers build on. Every method returns
 /// false to stop the read, the builder then holding the error: a type mismatch is a schema
@@ -110,8 +145,20 @@ class Walker {
 
   bool TypeViolation(std::string_view expected);
 
-  /// Reads a string; `out` stays empty when the value is not one.
+  /// Reads a string; `out` stays empty when the value is not one. A string without a backslash
+  /// is viewed where it lies in the padded buffer: simdjson's first stage has validated its UTF-8
+  /// and refused raw control characters, so the bytes are the value. Only a string with escapes
+  /// is unescaped (into simdjson's string buffer). Both views live as long as the parse.
   bool ReadString(Value& json_value, std::optional<std::string_view>& out) {
+    // Peeking at the token does not move the iterator: a string left unread is skipped later.
+    const char* const token = json_value.raw_json_token().data();
+    if (*token == '"') {
+      const char* const end = FindQuoteOrBackslash(token + 1);
+      if (*end == '"') {
+        out = std::string_view(token + 1, static_cast<std::size_t>(end - token - 1));
+        return true;
+      }
+    }
     std::string_view text;
     const simdjson::error_code error = json_value.get_string().get(text);
     if (error == simdjson::INCORRECT_TYPE) return TypeViolation("a string");
@@ -178,13 +225,25 @@ class Walker {
         return Malformed(field_error);
       }
       std::string_view key;
-      if (const simdjson::error_code key_error = member.unescaped_key().get(key)) {
-        return Malformed(key_error);
-      }
+      if (!ReadKey(member, key)) return false;
       path_.PushKey(key);
       const bool keep_going = visit(key, member.value());
       path_.Pop();
       if (!keep_going) return false;
+    }
+    return true;
+  }
+
+  /// A member's key: viewed in the padded buffer when it has no escape, else unescaped.
+  bool ReadKey(simdjson::ondemand::field& member, std::string_view& key) {
+    const char* const begin = member.key().raw();
+    const char* const end = FindQuoteOrBackslash(begin);
+    if (*end == '"') {
+      key = std::string_view(begin, static_cast<std::size_t>(end - begin));
+      return true;
+    }
+    if (const simdjson::error_code key_error = member.unescaped_key().get(key)) {
+      return Malformed(key_error);
     }
     return true;
   }

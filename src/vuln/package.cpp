@@ -11,9 +11,11 @@ using version::Ecosystem;
 
 std::string Joined(std::string_view space, char separator, std::string_view name) {
   if (space.empty()) return std::string(name);
-  std::string joined(space);
+  std::string joined;
+  joined.reserve(space.size() + 1 + name.size());
+  joined.append(space);
   joined += separator;
-  joined += name;
+  joined.append(name);
   return joined;
 }
 
@@ -41,6 +43,48 @@ std::optional<Ecosystem> DistributionOf(std::string_view type, std::string_view 
   return std::nullopt;
 }
 
+void LowerInPlace(std::string& text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+/// NormalizePackageName on a name the caller owns, without a copy.
+void NormalizeInPlace(Ecosystem ecosystem, std::string& name) {
+  switch (ecosystem) {
+    case Ecosystem::kPyPI: {
+      // Runs of '-', '_' and '.' become one '-': the text only shrinks, so it is rewritten in
+      // place.
+      LowerInPlace(name);
+      std::size_t out = 0;
+      bool in_separator_run = false;
+      for (const char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+          if (!in_separator_run) name[out++] = '-';
+          in_separator_run = true;
+        } else {
+          name[out++] = c;
+          in_separator_run = false;
+        }
+      }
+      name.resize(out);
+      return;
+    }
+    case Ecosystem::kCratesIo:
+      LowerInPlace(name);
+      for (char& c : name) {
+        if (c == '_') c = '-';
+      }
+      return;
+    case Ecosystem::kNuGet:
+    case Ecosystem::kPackagist:
+      LowerInPlace(name);
+      return;
+    default:
+      return;
+  }
+}
+
 }  // namespace
 
 std::size_t PackageKeyHash::operator()(const PackageKey& key) const noexcept {
@@ -48,35 +92,9 @@ std::size_t PackageKeyHash::operator()(const PackageKey& key) const noexcept {
 }
 
 std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
-  switch (ecosystem) {
-    case Ecosystem::kPyPI: {
-      std::string normalized;
-      normalized.reserve(name.size());
-      bool in_separator_run = false;
-      for (const char c : text::AsciiLower(name)) {
-        if (c == '-' || c == '_' || c == '.') {
-          if (!in_separator_run) normalized += '-';
-          in_separator_run = true;
-        } else {
-          normalized += c;
-          in_separator_run = false;
-        }
-      }
-      return normalized;
-    }
-    case Ecosystem::kCratesIo: {
-      std::string normalized = text::AsciiLower(name);
-      for (char& c : normalized) {
-        if (c == '_') c = '-';
-      }
-      return normalized;
-    }
-    case Ecosystem::kNuGet:
-    case Ecosystem::kPackagist:
-      return text::AsciiLower(name);
-    default:
-      return std::string(name);
-  }
+  std::string normalized(name);
+  NormalizeInPlace(ecosystem, normalized);
+  return normalized;
 }
 
 std::optional<PackageVersion> PackageOfPurl(const purl::PackageUrl& purl) {
@@ -131,7 +149,8 @@ std::optional<PackageVersion> PackageOfPurl(const purl::PackageUrl& purl) {
     }
   }
   if (!ecosystem) return std::nullopt;
-  return PackageVersion{{*ecosystem, NormalizePackageName(*ecosystem, name)}, std::move(version)};
+  NormalizeInPlace(*ecosystem, name);
+  return PackageVersion{{*ecosystem, std::move(name)}, std::move(version)};
 }
 
 }  // namespace sg::vuln
