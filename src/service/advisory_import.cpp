@@ -111,21 +111,11 @@ Result<void> ApplyBatchChange(storage::Connection& connection, const BatchChange
     auto system = connection.Query("SELECT system_id FROM systems WHERE id = $1", {system_id});
     if (!system) return std::unexpected(system.error());
     const std::string system_key = system->rows.at(0).at(0).value_or("");
-    storage::NewNotification notification;
-    notification.kind = "advisoryFindings";
-    notification.severity = std::string(SeverityBand(worst_by_system[system_id]));
-    notification.system_id = system_id;
-    notification.title =
+    const storage::NewNotification notification = SystemAlert(
+        "advisoryFindings", SeverityBand(worst_by_system[system_id]), system_id, system_key,
         fmt::format("{}: {} new {} from advisories just published", system_key, keys.size(),
-                    keys.size() == 1 ? "vulnerability" : "vulnerabilities");
-    json::array key_list;
-    for (const std::string& key : keys) {
-      if (key_list.size() < 50) key_list.emplace_back(key);
-    }
-    notification.details_json = json::serialize(json::object{{"system_id", IdText(system_id)},
-                                                             {"system_key", system_key},
-                                                             {"new_vulnerabilities", keys.size()},
-                                                             {"vuln_keys", std::move(key_list)}});
+                    keys.size() == 1 ? "vulnerability" : "vulnerabilities"),
+        {keys.begin(), keys.end()});
     if (auto sent = sboms.NotifyStakeholders(notification, today, now); !sent) {
       return std::unexpected(sent.error());
     }
@@ -140,6 +130,27 @@ void NoteProblem(AdvisoryImportReport& report, std::string problem) {
   if (report.problems.size() < kKeptRejections) report.problems.push_back(std::move(problem));
 }
 
+/// Runs one import batch in a transaction: `write(counts, problems)` stores and matches it.
+/// Its counts and problems reach the report once the batch is committed, so a batch rolled
+/// back says nothing.
+template <typename Write>
+Result<void> CommitBatch(storage::Connection& connection, AdvisoryImportReport& report,
+                         Write&& write) {
+  storage::ImportCounts counts;
+  std::vector<std::string> problems;
+  auto written = storage::InTransaction(connection, [&]() -> Result<void> {
+    counts = {};
+    problems.clear();
+    return write(counts, problems);
+  });
+  if (!written) return written;
+  report.counts.created += counts.created;
+  report.counts.updated += counts.updated;
+  report.counts.unchanged += counts.unchanged;
+  for (std::string& problem : problems) NoteProblem(report, std::move(problem));
+  return {};
+}
+
 /// One batch of OSV records: stores them and matches the changed ones against every current
 /// SBOM, in one transaction.
 class OsvBatchWriter {
@@ -149,63 +160,57 @@ class OsvBatchWriter {
 
   Result<void> Write(std::vector<std::pair<advisory::Record, std::string>>& batch,
                      std::vector<advisory::OsvEncoding>& encodings, AdvisoryImportReport& report) {
-    // Problems are noted once the batch is committed, so a rolled-back batch says nothing.
-    std::vector<std::string> problems;
-    auto written = storage::InTransaction(connection_, [&]() -> Result<void> {
-      problems.clear();
-      storage::AdvisoryStore store(connection_);
-      // The records changed here carry the generation this batch moves to; it is moved only
-      // when something changed, so a rerun over unchanged records leaves matchers alone.
-      auto generation = store.LockGeneration();
-      if (!generation) return std::unexpected(generation.error());
-      const std::int64_t change_seq = *generation + 1;
-      std::vector<std::size_t> changed;  // indexes into batch
-      BatchChange change;
-      std::unordered_map<std::string, std::pair<std::int64_t, std::string>> row_ids;
-      storage::ImportCounts counts;
-      for (std::size_t index = 0; index < batch.size(); ++index) {
-        auto& [record, text] = batch[index];
-        storage::AdvisoryRow row = AdvisoryRowOf(record, std::move(text), encodings[index]);
-        std::int64_t row_id = 0;
-        auto outcome = store.Upsert(row, change_seq, now_, &row_id);
-        if (!outcome) return std::unexpected(outcome.error());
-        switch (*outcome) {
-          case storage::UpsertOutcome::kCreated:
-            ++counts.created;
-            break;
-          case storage::UpsertOutcome::kUpdated:
-            ++counts.updated;
-            break;
-          case storage::UpsertOutcome::kUnchanged:
-            ++counts.unchanged;
-            continue;
-        }
-        changed.push_back(index);
-        change.changed_rows.push_back(row_id);
-        if (record.IsWithdrawn()) change.withdrawn_rows.insert(row_id);
-        row_ids[record.id] = {row_id, row.vuln_key};
-      }
-      if (!changed.empty()) {
-        // One flaw under several ids across records is one vulnerability: keys follow groups.
-        auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
-        if (!keys) return std::unexpected(keys.error());
-        for (auto& [record_id, meta] : row_ids) meta.second = keys->at(meta.first);
-        if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
-        if (auto matched = Match(batch, changed, row_ids, change, problems); !matched) {
-          return matched;
-        }
-        if (auto applied = ApplyBatchChange(connection_, change, now_, today_, report); !applied) {
-          return applied;
-        }
-      }
-      report.counts.created += counts.created;
-      report.counts.updated += counts.updated;
-      report.counts.unchanged += counts.unchanged;
-      return {};
-    });
-    if (!written) return written;
-    for (std::string& problem : problems) NoteProblem(report, std::move(problem));
-    return {};
+    return CommitBatch(
+        connection_, report,
+        [&](storage::ImportCounts& counts, std::vector<std::string>& problems) -> Result<void> {
+          storage::AdvisoryStore store(connection_);
+          // The records changed here carry the generation this batch moves to; it is moved only
+          // when something changed, so a rerun over unchanged records leaves matchers alone.
+          auto generation = store.LockGeneration();
+          if (!generation) return std::unexpected(generation.error());
+          const std::int64_t change_seq = *generation + 1;
+          std::vector<std::size_t> changed;  // indexes into batch
+          BatchChange change;
+          std::unordered_map<std::string, std::pair<std::int64_t, std::string>> row_ids;
+          for (std::size_t index = 0; index < batch.size(); ++index) {
+            auto& [record, text] = batch[index];
+            storage::AdvisoryRow row = AdvisoryRowOf(record, std::move(text), encodings[index]);
+            std::int64_t row_id = 0;
+            auto outcome = store.Upsert(row, change_seq, now_, &row_id);
+            if (!outcome) return std::unexpected(outcome.error());
+            switch (*outcome) {
+              case storage::UpsertOutcome::kCreated:
+                ++counts.created;
+                break;
+              case storage::UpsertOutcome::kUpdated:
+                ++counts.updated;
+                break;
+              case storage::UpsertOutcome::kUnchanged:
+                ++counts.unchanged;
+                continue;
+            }
+            changed.push_back(index);
+            change.changed_rows.push_back(row_id);
+            if (record.IsWithdrawn()) change.withdrawn_rows.insert(row_id);
+            row_ids[record.id] = {row_id, row.vuln_key};
+          }
+          if (!changed.empty()) {
+            // One flaw under several ids across records is one vulnerability: keys follow groups.
+            auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
+            if (!keys) return std::unexpected(keys.error());
+            for (auto& [record_id, meta] : row_ids) meta.second = keys->at(meta.first);
+            if (auto bumped = store.BumpGeneration(); !bumped)
+              return std::unexpected(bumped.error());
+            if (auto matched = Match(batch, changed, row_ids, change, problems); !matched) {
+              return matched;
+            }
+            if (auto applied = ApplyBatchChange(connection_, change, now_, today_, report);
+                !applied) {
+              return applied;
+            }
+          }
+          return {};
+        });
   }
 
  private:
@@ -268,90 +273,86 @@ class NvdBatchWriter {
       : connection_(connection), now_(std::move(now)), today_(std::move(today)) {}
 
   Result<void> Write(std::span<const advisory::NvdCve> batch, AdvisoryImportReport& report) {
-    std::vector<std::string> problems;
-    auto written = storage::InTransaction(connection_, [&]() -> Result<void> {
-      problems.clear();
-      storage::AdvisoryStore store(connection_);
-      auto generation = store.LockGeneration();
-      if (!generation) return std::unexpected(generation.error());
-      const std::int64_t change_seq = *generation + 1;
-      storage::ImportCounts counts;
-      BatchChange change;
-      vuln::CpeIndex index;
-      std::vector<std::pair<std::int64_t, std::string>> rows_of_index;  // row id, vuln key
-      for (const advisory::NvdCve& cve : batch) {
-        storage::NvdRow row;
-        row.cve_id = cve.id;
-        row.last_modified = cve.last_modified;
-        const auto severity = NvdSeverityOf(cve);
-        row.cvss_v3_tenths = TenthsOf(severity);
-        if (severity) row.cvss_vector = severity->vector;
-        row.description = std::string(cve.Description());
-        std::size_t unreadable = 0;
-        std::vector<cpe::MatchCriterion> criteria = vuln::VulnerableCriteriaOf(cve, &unreadable);
-        if (unreadable > 0) {
-          problems.push_back(fmt::format(
-              "{}: {} CPE match {} could not be read and {} left out", cve.id, unreadable,
-              unreadable == 1 ? "criterion" : "criteria", unreadable == 1 ? "is" : "are"));
-        }
-        storage::AdvisoryRow advisory = NvdAdvisoryRowOf(cve, criteria);
-        // What the platform keeps of the item: the advisory body (the NVD's own text is not
-        // kept by the reader).
-        row.body = advisory.body;
-        row.digest = advisory.digest;
-        auto outcome = store.UpsertNvd(row, now_);
-        if (!outcome) return std::unexpected(outcome.error());
-        (*outcome == storage::UpsertOutcome::kCreated   ? counts.created
-         : *outcome == storage::UpsertOutcome::kUpdated ? counts.updated
-                                                        : counts.unchanged) += 1;
-        // A CVE without vulnerable criteria is an advisory only if it was one before (its
-        // criteria were removed: its findings close).
-        if (criteria.empty() && advisory.withdrawn.empty()) {
-          auto known = connection_.Query(
-              "SELECT 1 FROM advisories WHERE advisory_id = $1 AND source = 'nvd'", {cve.id});
-          if (!known) return std::unexpected(known.error());
-          if (known->rows.empty()) continue;
-        }
-        std::int64_t row_id = 0;
-        auto stored = store.Upsert(advisory, change_seq, now_, &row_id);
-        if (!stored) return std::unexpected(stored.error());
-        if (*stored == storage::UpsertOutcome::kUnchanged) continue;
-        change.changed_rows.push_back(row_id);
-        if (!advisory.withdrawn.empty()) {
-          change.withdrawn_rows.insert(row_id);
-          continue;
-        }
-        index.Add(cve.id, std::move(criteria), severity);
-        rows_of_index.emplace_back(row_id, advisory.vuln_key);
-      }
-      if (!change.changed_rows.empty()) {
-        auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
-        if (!keys) return std::unexpected(keys.error());
-        for (auto& [row_id, vuln_key] : rows_of_index) vuln_key = keys->at(row_id);
-        if (auto bumped = store.BumpGeneration(); !bumped) return std::unexpected(bumped.error());
-        auto components = storage::SbomStore(connection_).CurrentCpeComponents();
-        if (!components) return std::unexpected(components.error());
-        components_ = std::move(*components);
-        for (const storage::CurrentComponent& component : components_) {
-          const auto target = CpeTargetOfCell(component.cpes_json);
-          if (!target) continue;
-          for (const std::uint32_t record : index.Match(target->wfn)) {
-            const auto& [row_id, vuln_key] = rows_of_index[record];
-            change.hits.push_back({&component, row_id, vuln_key, index.Severity(record), {}});
+    return CommitBatch(
+        connection_, report,
+        [&](storage::ImportCounts& counts, std::vector<std::string>& problems) -> Result<void> {
+          storage::AdvisoryStore store(connection_);
+          auto generation = store.LockGeneration();
+          if (!generation) return std::unexpected(generation.error());
+          const std::int64_t change_seq = *generation + 1;
+          BatchChange change;
+          vuln::CpeIndex index;
+          std::vector<std::pair<std::int64_t, std::string>> rows_of_index;  // row id, vuln key
+          for (const advisory::NvdCve& cve : batch) {
+            storage::NvdRow row;
+            row.cve_id = cve.id;
+            row.last_modified = cve.last_modified;
+            const auto severity = NvdSeverityOf(cve);
+            row.cvss_v3_tenths = TenthsOf(severity);
+            if (severity) row.cvss_vector = severity->vector;
+            row.description = std::string(cve.Description());
+            std::size_t unreadable = 0;
+            std::vector<cpe::MatchCriterion> criteria =
+                vuln::VulnerableCriteriaOf(cve, &unreadable);
+            if (unreadable > 0) {
+              problems.push_back(fmt::format(
+                  "{}: {} CPE match {} could not be read and {} left out", cve.id, unreadable,
+                  unreadable == 1 ? "criterion" : "criteria", unreadable == 1 ? "is" : "are"));
+            }
+            storage::AdvisoryRow advisory = NvdAdvisoryRowOf(cve, criteria);
+            // What the platform keeps of the item: the advisory body (the NVD's own text is not
+            // kept by the reader).
+            row.body = advisory.body;
+            row.digest = advisory.digest;
+            auto outcome = store.UpsertNvd(row, now_);
+            if (!outcome) return std::unexpected(outcome.error());
+            (*outcome == storage::UpsertOutcome::kCreated   ? counts.created
+             : *outcome == storage::UpsertOutcome::kUpdated ? counts.updated
+                                                            : counts.unchanged) += 1;
+            // A CVE without vulnerable criteria is an advisory only if it was one before (its
+            // criteria were removed: its findings close).
+            if (criteria.empty() && advisory.withdrawn.empty()) {
+              auto known = connection_.Query(
+                  "SELECT 1 FROM advisories WHERE advisory_id = $1 AND source = 'nvd'", {cve.id});
+              if (!known) return std::unexpected(known.error());
+              if (known->rows.empty()) continue;
+            }
+            std::int64_t row_id = 0;
+            auto stored = store.Upsert(advisory, change_seq, now_, &row_id);
+            if (!stored) return std::unexpected(stored.error());
+            if (*stored == storage::UpsertOutcome::kUnchanged) continue;
+            change.changed_rows.push_back(row_id);
+            if (!advisory.withdrawn.empty()) {
+              change.withdrawn_rows.insert(row_id);
+              continue;
+            }
+            index.Add(cve.id, std::move(criteria), severity);
+            rows_of_index.emplace_back(row_id, advisory.vuln_key);
           }
-        }
-        if (auto applied = ApplyBatchChange(connection_, change, now_, today_, report); !applied) {
-          return applied;
-        }
-      }
-      report.counts.created += counts.created;
-      report.counts.updated += counts.updated;
-      report.counts.unchanged += counts.unchanged;
-      return {};
-    });
-    if (!written) return written;
-    for (std::string& problem : problems) NoteProblem(report, std::move(problem));
-    return {};
+          if (!change.changed_rows.empty()) {
+            auto keys = store.MergeAliasGroups(change.changed_rows, change_seq);
+            if (!keys) return std::unexpected(keys.error());
+            for (auto& [row_id, vuln_key] : rows_of_index) vuln_key = keys->at(row_id);
+            if (auto bumped = store.BumpGeneration(); !bumped)
+              return std::unexpected(bumped.error());
+            auto components = storage::SbomStore(connection_).CurrentCpeComponents();
+            if (!components) return std::unexpected(components.error());
+            components_ = std::move(*components);
+            for (const storage::CurrentComponent& component : components_) {
+              const auto target = CpeTargetOfCell(component.cpes_json);
+              if (!target) continue;
+              for (const std::uint32_t record : index.Match(target->wfn)) {
+                const auto& [row_id, vuln_key] = rows_of_index[record];
+                change.hits.push_back({&component, row_id, vuln_key, index.Severity(record), {}});
+              }
+            }
+            if (auto applied = ApplyBatchChange(connection_, change, now_, today_, report);
+                !applied) {
+              return applied;
+            }
+          }
+          return {};
+        });
   }
 
  private:
@@ -394,23 +395,12 @@ Result<void> AlertNewlyExploited(storage::Connection& connection,
   storage::SbomStore sboms(connection);
   for (const auto& [system_id, entry] : by_system) {
     const auto& [system_key, keys] = entry;
-    storage::NewNotification notification;
-    notification.kind = "kevAdded";
-    notification.severity = "critical";
-    notification.system_id = system_id;
-    notification.title =
+    const storage::NewNotification notification = SystemAlert(
+        "kevAdded", "critical", system_id, system_key,
         fmt::format("{}: {} {} newly listed as known exploited (CISA KEV)", system_key, keys.size(),
                     keys.size() == 1 ? "vulnerability with open findings is"
-                                     : "vulnerabilities with open "
-                                       "findings are");
-    json::array key_list;
-    for (const std::string& key : keys) {
-      if (key_list.size() < 50) key_list.emplace_back(key);
-    }
-    notification.details_json = json::serialize(json::object{{"system_id", IdText(system_id)},
-                                                             {"system_key", system_key},
-                                                             {"new_vulnerabilities", keys.size()},
-                                                             {"vuln_keys", std::move(key_list)}});
+                                     : "vulnerabilities with open findings are"),
+        {keys.begin(), keys.end()});
     if (auto sent = sboms.NotifyStakeholders(notification, today, now); !sent) {
       return std::unexpected(sent.error());
     }

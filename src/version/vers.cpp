@@ -59,6 +59,34 @@ const SchemeEntry* FindScheme(std::string_view name) {
   return nullptr;
 }
 
+}  // namespace
+
+std::string_view VersSchemeOf(Ecosystem ecosystem) {
+  // Distributions that share an ordering share its scheme.
+  if (ecosystem == Ecosystem::kAlmaLinux || ecosystem == Ecosystem::kRockyLinux) {
+    ecosystem = Ecosystem::kRedHat;
+  }
+  if (ecosystem == Ecosystem::kBitnami) ecosystem = Ecosystem::kSemVer;
+  for (const SchemeEntry& entry : kSchemes) {
+    if (entry.ordering == Ordering::kEcosystem && entry.ecosystem == ecosystem) return entry.name;
+  }
+  return {};
+}
+
+namespace {
+
+/// The operator `clause` starts with, from `operators` (tried in order, so longer ones first),
+/// and its comparator; an empty symbol and kEqual when none.
+template <std::size_t N>
+std::pair<std::string_view, VersComparator> LeadingOperator(
+    std::string_view clause,
+    const std::array<std::pair<std::string_view, VersComparator>, N>& operators) {
+  for (const auto& [candidate, mapped] : operators) {
+    if (clause.starts_with(candidate)) return {candidate, mapped};
+  }
+  return {{}, VersComparator::kEqual};
+}
+
 constexpr std::size_t kMaxShown = 100;
 
 /// `text` quoted for a message: control and non-ASCII bytes as \xNN, long text cut short.
@@ -762,15 +790,7 @@ Result<VersRange> PypiFromNative(std::string_view native) {
     if (clause.starts_with("===")) {
       return Fail(NotExpressible(native, clause, "arbitrary string equality has no ordering"));
     }
-    std::string_view symbol;
-    VersComparator comparator = VersComparator::kEqual;
-    for (const auto& [candidate, mapped] : kOperators) {
-      if (clause.starts_with(candidate)) {
-        symbol = candidate;
-        comparator = mapped;
-        break;
-      }
-    }
+    const auto [symbol, comparator] = LeadingOperator(clause, kOperators);
     const std::string_view version = Trim(clause.substr(symbol.size()));
     if (version.ends_with(".*")) {
       const std::string_view prefix_text = version.substr(0, version.size() - 2);
@@ -846,15 +866,7 @@ Result<VersRange> GemFromNative(std::string_view native) {
         {"<", VersComparator::kLess},
         {"=", VersComparator::kEqual},
     }};
-    std::string_view symbol;
-    VersComparator comparator = VersComparator::kEqual;
-    for (const auto& [candidate, mapped] : kOperators) {
-      if (clause.starts_with(candidate)) {
-        symbol = candidate;
-        comparator = mapped;
-        break;
-      }
-    }
+    const auto [symbol, comparator] = LeadingOperator(clause, kOperators);
     const std::string_view version = Trim(clause.substr(symbol.size()));
     clauses.push_back({comparator, std::string(version)});
     if (symbol == "~>") clauses.push_back({VersComparator::kLess, GemBump(version)});

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "version/version.hpp"
 
 /// Version range specifiers of the Package-URL "vers" specification
 /// (`vers:<versioning-scheme>/<constraint>|<constraint>…`), ordered with the ecosystems' own
@@ -88,6 +89,10 @@ Result<bool> Contains(const VersRange& range, std::string_view version);
 /// "lexicographic" orders the bytes of the UTF-8 text; "datetime" orders RFC 3339 timestamps by
 /// the instant they name.
 Result<int> CompareVersVersions(std::string_view scheme, std::string_view a, std::string_view b);
+
+/// The vers versioning scheme that orders `ecosystem`'s versions ("golang" for Go, "rpm" for
+/// Red Hat, AlmaLinux and Rocky Linux, "semver" for Bitnami).
+std::string_view VersSchemeOf(Ecosystem ecosystem);
 
 /// The vers equivalent of an ecosystem's own range notation: "pypi" (PEP 440 specifier sets:
 /// ">=1.0,<2", "~=1.4.5", "==1.*", "!=1.3"), "gem" (RubyGems requirements: "~> 2.0.8",
