@@ -209,8 +209,14 @@ Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::s
 
 // ECMA-427's parsing steps, up to decoded but not yet normalised components. The subpath starts
 // at the first '#' and the qualifiers at the first '?' (as a URL parser reads them).
-// Fills `purl`, which is empty on entry.
+// Fills `purl`, whose earlier contents are dropped (their storage reused).
 Checked<void> SplitComponents(std::string_view text, PackageUrl& purl) {
+  purl.type.clear();
+  purl.package_namespace.clear();
+  purl.name.clear();
+  purl.version.clear();
+  purl.qualifiers.clear();
+  purl.subpath.clear();
   std::string_view remainder = text;
   if (const std::size_t hash = remainder.find('#'); hash != std::string_view::npos) {
     auto subpath = NormalizeSegments(remainder.substr(hash + 1), "subpath", true, true);
@@ -230,7 +236,7 @@ Checked<void> SplitComponents(std::string_view text, PackageUrl& purl) {
   while (!remainder.empty() && remainder.back() == '/') remainder.remove_suffix(1);
 
   const std::size_t type_end = std::min(remainder.find('/'), remainder.size());
-  purl.type = std::string(remainder.substr(0, type_end));
+  purl.type.assign(remainder.substr(0, type_end));
   remainder = type_end == remainder.size() ? std::string_view() : remainder.substr(type_end + 1);
 
   // The version follows the last '@', unless that '@' begins a segment other than the last (an
@@ -531,20 +537,24 @@ Checked<void> Normalize(PackageUrl& purl, bool printable) {
 }  // namespace
 
 Result<PackageUrl> ParsePurl(std::string_view text) {
+  // Built where it is returned: one object whatever the outcome.
+  Result<PackageUrl> result;
+  if (auto parsed = ParsePurlInto(text, *result); !parsed) result = Fail(std::move(parsed.error()));
+  return result;
+}
+
+Result<void> ParsePurlInto(std::string_view text, PackageUrl& out) {
   if (text.size() > kMaxPurlLength) {
     return Fail(InvalidText(text, fmt::format("it is longer than {} bytes", kMaxPurlLength)));
   }
-  // Built where it is returned: one object whatever the outcome.
-  Result<PackageUrl> result;
-  if (auto split = SplitComponents(text, *result); !split) {
-    result = Fail(InvalidText(text, split.error()));
-    return result;
+  if (auto split = SplitComponents(text, out); !split) {
+    return Fail(InvalidText(text, split.error()));
   }
   const bool printable = IsPrintableAscii(text) && text.find('%') == std::string_view::npos;
-  if (auto normalized = Normalize(*result, printable); !normalized) {
-    result = Fail(InvalidText(text, normalized.error()));
+  if (auto normalized = Normalize(out, printable); !normalized) {
+    return Fail(InvalidText(text, normalized.error()));
   }
-  return result;
+  return {};
 }
 
 Result<PackageUrl> NormalizePurl(PackageUrl components) {

@@ -43,6 +43,10 @@ struct PackageUrl {
 /// that the canonical form would percent-encode). Unregistered types get the generic rules only.
 Result<PackageUrl> ParsePurl(std::string_view text);
 
+/// ParsePurl into `out`, reusing its strings' storage: for parsing many purls in a loop. On
+/// failure `out` holds whatever was read so far.
+Result<void> ParsePurlInto(std::string_view text, PackageUrl& out);
+
 /// Applies the same normalisation and validation as ParsePurl to components that were not parsed
 /// from text (e.g. taken field by field from an SBOM): the type is lower-cased, qualifier keys are
 /// lower-cased and sorted, empty qualifier values dropped, the subpath normalised.

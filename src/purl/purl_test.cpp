@@ -552,5 +552,26 @@ TEST(ParsePurl, CanonicalFormOfRandomInputParsesBackToTheSameComponents) {
   EXPECT_GT(accepted, 1000u);
 }
 
+TEST(PurlParseInto, ReusedStorageHoldsOnlyTheLatestPurl) {
+  PackageUrl scratch;
+  ASSERT_TRUE(ParsePurlInto(
+      "pkg:maven/org.apache.struts/struts2-core@2.3.20?classifier=sources&type=jar#src/main",
+      scratch));
+  EXPECT_EQ(scratch.qualifiers.size(), 2u);
+  ASSERT_TRUE(ParsePurlInto("pkg:npm/left-pad", scratch));
+  EXPECT_EQ(scratch, ParsePurl("pkg:npm/left-pad").value());
+  EXPECT_TRUE(scratch.package_namespace.empty());
+  EXPECT_TRUE(scratch.version.empty());
+  EXPECT_TRUE(scratch.qualifiers.empty());
+  EXPECT_TRUE(scratch.subpath.empty());
+  const auto refused = ParsePurlInto("npm/left-pad@1.0.0", scratch);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "invalidPurl");
+  ASSERT_TRUE(ParsePurlInto("pkg:golang/github.com/gorilla/mux@v1.8.0", scratch));
+  EXPECT_EQ(scratch.package_namespace, "github.com/gorilla");
+  EXPECT_EQ(scratch.name, "mux");
+  EXPECT_EQ(scratch.version, "v1.8.0");
+}
+
 }  // namespace
 }  // namespace sg::purl

@@ -115,13 +115,13 @@ class CycloneDxJsonReader : public json::Walker {
                          Placement placement);
   bool ReadComponent(value& json_value, Component& component, std::optional<std::size_t>& slot,
                      std::size_t depth, Placement placement, std::uint32_t ordinal);
-  bool ReadHashes(value& json_value, std::vector<Hash>* out);
-  bool ReadLicenses(value& json_value, std::vector<License>* out);
+  bool ReadHashes(value& json_value, std::span<const Hash>* out);
+  bool ReadLicenses(value& json_value, std::span<const License>* out);
   bool ReadLicense(value& json_value, License& license);
   bool ReadAttachment(value& json_value);
   bool ReadProperties(value& json_value);
-  bool ReadOrganizationalEntity(value& json_value, std::string* name);
-  bool ReadContacts(value& json_value, std::string* names);
+  bool ReadOrganizationalEntity(value& json_value, std::string_view* name);
+  bool ReadContacts(value& json_value, std::string_view* names);
   bool ReadSwid(value& json_value);
   bool ReadPedigree(value& json_value, std::size_t depth);
   bool ReadPatches(value& json_value);
@@ -149,6 +149,10 @@ class CycloneDxJsonReader : public json::Walker {
   }
 
   cdx::Version version_;
+  // The hashes and licences of the list being read, before they go into the arena (neither
+  // list nests inside itself).
+  std::vector<Hash> hashes_;
+  std::vector<License> licenses_;
   // Views into the document, which outlives the reader.
   std::array<std::string_view, 8> listed_ids_;
   std::size_t listed_id_count_ = 0;
@@ -328,28 +332,31 @@ bool CycloneDxJsonReader::ReadComponent(value& json_value, Component& component,
             if (placement == Placement::kAside) {
               NoteOtherRef(*ref);
             } else {
-              component.bom_ref.assign(*ref);
+              component.bom_ref = builder_.Keep(*ref);
             }
             return true;
           }
           case Field::kName:
-            return CopyString(item, component.name);
+            return KeepString(item, component.name);
           case Field::kVersion:
-            return CopyString(item, component.version);
+            return KeepString(item, component.version);
           case Field::kGroup:
-            return CopyString(item, component.group);
+            return KeepString(item, component.group);
           case Field::kPurl:
-            return CopyString(item, component.purl);
+            return KeepString(item, component.purl);
           case Field::kPublisher:
-            return CopyString(item, component.publisher);
+            return KeepString(item, component.publisher);
           case Field::kAuthor:
-            return CopyString(item, component.author);
+            return KeepString(item, component.author);
           case Field::kVersionRange:
-            return CopyString(item, component.version_range);
+            return KeepString(item, component.version_range);
           case Field::kCpe: {
             std::optional<std::string_view> cpe;
             if (!ReadString(item, cpe)) return false;
-            if (cpe) component.cpes.emplace_back(*cpe);
+            if (cpe) {
+              const std::string_view kept = builder_.Keep(*cpe);
+              component.cpes = builder_.Keep(std::vector<std::string_view>{kept});
+            }
             return true;
           }
           case Field::kIsExternal:
@@ -416,8 +423,9 @@ bool CycloneDxJsonReader::ReadComponent(value& json_value, Component& component,
   return true;
 }
 
-bool CycloneDxJsonReader::ReadHashes(value& json_value, std::vector<Hash>* out) {
-  return ForEachElement(json_value, [&](value& item, std::size_t) {
+bool CycloneDxJsonReader::ReadHashes(value& json_value, std::span<const Hash>* out) {
+  hashes_.clear();
+  const bool read = ForEachElement(json_value, [&](value& item, std::size_t) {
     FieldSet seen;
     Hash hash;
     bool known_algorithm = false;
@@ -436,7 +444,7 @@ bool CycloneDxJsonReader::ReadHashes(value& json_value, std::vector<Hash>* out) 
                                      "SHA-256, SHA-384, SHA-512, SHA3-*, BLAKE2b-*, BLAKE3…)",
                                      *text, cdx::VersionName(version_)));
       }
-      hash.value.assign(*text);
+      hash.value = *text;  // kept below, once the entry is read
       if (!cdx::IsHashContent(*text)) {
         return Violation("pattern",
                          "A hash content must be 32, 40, 64, 96 or 128 hexadecimal digits");
@@ -446,12 +454,19 @@ bool CycloneDxJsonReader::ReadHashes(value& json_value, std::vector<Hash>* out) 
     if (!read || !RequireFields(seen, {{Field::kAlg, "alg"}, {Field::kContent, "content"}})) {
       return false;
     }
-    if (out && known_algorithm) out->push_back(std::move(hash));
+    if (out && known_algorithm) {
+      hash.value = builder_.Keep(hash.value);
+      hashes_.push_back(hash);
+    }
     return true;
   });
+  if (!read) return false;
+  if (out) *out = builder_.Keep(hashes_);
+  return true;
 }
 
-bool CycloneDxJsonReader::ReadLicenses(value& json_value, std::vector<License>* out) {
+bool CycloneDxJsonReader::ReadLicenses(value& json_value, std::span<const License>* out) {
+  licenses_.clear();
   std::size_t expressions = 0;
   std::size_t licenses = 0;
   const bool read = ForEachElement(json_value, [&](value& item, std::size_t) {
@@ -465,7 +480,7 @@ bool CycloneDxJsonReader::ReadLicenses(value& json_value, std::vector<License>* 
               return ReadLicense(part, license);
             case Field::kExpression: {
               license.form = LicenseForm::kExpression;
-              return CopyString(part, license.value);
+              return KeepString(part, license.value);
             }
             case Field::kAcknowledgement: {
               std::optional<std::string_view> text;
@@ -506,10 +521,11 @@ bool CycloneDxJsonReader::ReadLicenses(value& json_value, std::vector<License>* 
       ++expressions;
       if (acknowledgement) license.acknowledgement = *acknowledgement;
     }
-    if (out) out->push_back(std::move(license));
+    if (out) licenses_.push_back(license);
     return true;
   });
   if (!read) return false;
+  if (out) *out = builder_.Keep(licenses_);
   // 1.5 and 1.6 allow either licence objects or exactly one expression; 1.4 and 1.7 allow a mix.
   if ((version_ == cdx::Version::k1_5 || version_ == cdx::Version::k1_6) && expressions > 0 &&
       expressions + licenses > 1) {
@@ -532,7 +548,7 @@ bool CycloneDxJsonReader::ReadLicense(value& json_value, License& license) {
             if (!ReadString(part, id)) return false;
             if (!id) return true;
             license.form = LicenseForm::kId;
-            license.value.assign(*id);
+            license.value = builder_.Keep(*id);
             if (IsKnownListedId(*id)) return true;
             const auto listed = FindLicenseId(*id);
             if (!listed || *listed != *id) {
@@ -548,7 +564,7 @@ bool CycloneDxJsonReader::ReadLicense(value& json_value, License& license) {
           }
           case Field::kName:
             license.form = LicenseForm::kName;
-            return CopyString(part, license.value);
+            return KeepString(part, license.value);
           case Field::kText:
             return ReadAttachment(part);
           case Field::kAcknowledgement: {
@@ -615,14 +631,14 @@ bool CycloneDxJsonReader::ReadProperties(value& json_value) {
   });
 }
 
-bool CycloneDxJsonReader::ReadOrganizationalEntity(value& json_value, std::string* name) {
+bool CycloneDxJsonReader::ReadOrganizationalEntity(value& json_value, std::string_view* name) {
   FieldSet seen;
   return ForEachField(json_value, ObjectKind::kOrganizationalEntity, seen,
                       [&](Field field, value& part) {
                         if (field == Field::kName) {
-                          std::string text;
-                          if (!CopyString(part, text)) return false;
-                          if (name) *name = std::move(text);
+                          std::optional<std::string_view> text;
+                          if (!ReadString(part, text)) return false;
+                          if (name && text) *name = builder_.Keep(*text);
                           return true;
                         }
                         if (field == Field::kBomRef) {
@@ -634,8 +650,10 @@ bool CycloneDxJsonReader::ReadOrganizationalEntity(value& json_value, std::strin
                       });
 }
 
-bool CycloneDxJsonReader::ReadContacts(value& json_value, std::string* names) {
-  return ForEachElement(json_value, [&](value& item, std::size_t) {
+bool CycloneDxJsonReader::ReadContacts(value& json_value, std::string_view* out) {
+  std::string joined;
+  std::string* const names = out ? &joined : nullptr;
+  const bool read = ForEachElement(json_value, [&](value& item, std::size_t) {
     FieldSet seen;
     return ForEachField(item, ObjectKind::kOrganizationalContact, seen,
                         [&](Field field, value& part) {
@@ -656,6 +674,9 @@ bool CycloneDxJsonReader::ReadContacts(value& json_value, std::string* names) {
                           return true;
                         });
   });
+  if (!read) return false;
+  if (out && !joined.empty()) *out = builder_.Keep(joined);
+  return true;
 }
 
 bool CycloneDxJsonReader::ReadSwid(value& json_value) {

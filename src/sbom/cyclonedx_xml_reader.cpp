@@ -84,6 +84,10 @@ struct Frame {
 /// goes.
 struct OpenComponent {
   Component component;
+  // Its lists, moved into the document's arena when the component ends.
+  std::vector<License> licenses;
+  std::vector<Hash> hashes;
+  std::vector<std::string_view> cpes;
   std::optional<std::size_t> slot;
   Placement placement = Placement::kModel;
   std::uint32_t line = 0;
@@ -187,7 +191,7 @@ class CycloneDxXmlReader {
     return open_components_.empty() ? nullptr : &open_components_.back();
   }
   std::vector<License>* LicenseTarget() {
-    return license_owner_ ? &open_components_[*license_owner_].component.licenses : nullptr;
+    return license_owner_ ? &open_components_[*license_owner_].licenses : nullptr;
   }
 
   XML_Parser parser_;
@@ -406,7 +410,7 @@ void CycloneDxXmlReader::StartElement(const char* name, const char** attributes)
         ++parent.expressions;
         StartLicense(attributes, true);
         if (const auto expression = FindAttribute(attributes, "expression")) {
-          license_.value = std::string(TrimXml(*expression));
+          license_.value = builder_.Keep(TrimXml(*expression));
           if (std::vector<License>* target = LicenseTarget()) target->push_back(license_);
         } else {
           Violation(line, "required", "<expression-detailed> needs an expression attribute");
@@ -663,7 +667,7 @@ void CycloneDxXmlReader::StartComponent(const Frame& list, const char** attribut
     if (open.placement == Placement::kAside) {
       if (!ref->empty()) builder_.AddOtherRef(*ref, Where(line));
     } else {
-      open.component.bom_ref = std::string(*ref);
+      open.component.bom_ref = builder_.Keep(*ref);
     }
   }
   if (const auto external = FindAttribute(attributes, "isExternal")) {
@@ -694,6 +698,11 @@ void CycloneDxXmlReader::EndComponent(const Frame& frame) {
               "A versionRange is only allowed on a component with isExternal=\"true\"");
   }
   if (builder_.failed()) return;
+  if (open.placement != Placement::kAside) {
+    open.component.licenses = builder_.Keep(open.licenses);
+    open.component.hashes = builder_.Keep(open.hashes);
+    open.component.cpes = builder_.Keep(open.cpes);
+  }
   switch (open.placement) {
     case Placement::kModel:
       if (open.slot) {
@@ -757,28 +766,28 @@ void CycloneDxXmlReader::EndText(const Frame& frame, std::string_view raw) {
       Component& component = open_components_.back().component;
       switch (frame.field) {
         case Field::kName:
-          component.name = std::string(text);
+          component.name = builder_.Keep(text);
           break;
         case Field::kVersion:
-          component.version = std::string(text);
+          component.version = builder_.Keep(text);
           break;
         case Field::kGroup:
-          component.group = std::string(text);
+          component.group = builder_.Keep(text);
           break;
         case Field::kPurl:
-          component.purl = std::string(text);
+          component.purl = builder_.Keep(text);
           break;
         case Field::kPublisher:
-          component.publisher = std::string(text);
+          component.publisher = builder_.Keep(text);
           break;
         case Field::kAuthor:
-          component.author = std::string(text);
+          component.author = builder_.Keep(text);
           break;
         case Field::kVersionRange:
-          component.version_range = std::string(text);
+          component.version_range = builder_.Keep(text);
           break;
         case Field::kCpe:
-          component.cpes.emplace_back(text);
+          open_components_.back().cpes.push_back(builder_.Keep(text));
           break;
         case Field::kScope:
           if (const auto scope = cdx::ParseScope(text)) {
@@ -794,10 +803,10 @@ void CycloneDxXmlReader::EndText(const Frame& frame, std::string_view raw) {
       return;
     }
     case Element::kSupplierName:
-      if (OpenComponent* open = CurrentComponent()) open->component.supplier = std::string(text);
+      if (OpenComponent* open = CurrentComponent()) open->component.supplier = builder_.Keep(text);
       return;
     case Element::kLicenseText:
-      license_.value = std::string(text);
+      license_.value = builder_.Keep(text);
       if (frame.field == Field::kName) {
         license_.form = LicenseForm::kName;
         return;
@@ -811,16 +820,16 @@ void CycloneDxXmlReader::EndText(const Frame& frame, std::string_view raw) {
       }
       return;
     case Element::kExpression:
-      license_.value = std::string(text);
+      license_.value = builder_.Keep(text);
       if (std::vector<License>* target = LicenseTarget()) target->push_back(std::move(license_));
       return;
     case Element::kHash:
-      hash_.value = std::string(text);
+      hash_.value = builder_.Keep(text);
       if (!cdx::IsHashContent(text)) {
         Violation(frame.line, "pattern", "A hash must be 32, 40, 64, 96 or 128 hexadecimal digits");
       } else if (hash_algorithm_known_) {
         if (OpenComponent* open = CurrentComponent()) {
-          open->component.hashes.push_back(std::move(hash_));
+          open->hashes.push_back(hash_);
         }
       }
       return;

@@ -29,7 +29,8 @@ std::string Describe(const Component& component) {
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(Format format, const ReadOptions& options) : options_(options) {
+DocumentBuilder::DocumentBuilder(Format format, const ReadOptions& options)
+    : arena_(document_.arena.get()), options_(options) {
   document_.format = format;
 }
 
@@ -208,7 +209,7 @@ void DocumentBuilder::ResolveEdges(const RefTargets& targets) {
       node.index = *target;
       return;
     }
-    node.ref = std::string(ref);
+    node.ref = Keep(ref);
     const bool external =
         std::any_of(external_prefixes_.begin(), external_prefixes_.end(),
                     [&](const std::string& prefix) { return ref.starts_with(prefix); });

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,14 @@ class DocumentBuilder {
   DocumentBuilder(Format format, const ReadOptions& options);
 
   Document& document() { return document_; }
+
+  /// A copy of `text` in the document's arena, for the model's views.
+  std::string_view Keep(std::string_view text) { return arena_->Keep(text); }
+  /// A copy of `items` in the document's arena, for the model's spans.
+  template <typename T>
+  std::span<const T> Keep(const std::vector<T>& items) {
+    return arena_->Keep(std::span<const T>(items));
+  }
   const ReadOptions& options() const { return options_; }
   bool lenient() const { return options_.conformance == Conformance::kLenient; }
 
@@ -100,6 +109,7 @@ class DocumentBuilder {
   void WarnMissingPurls();
 
   Document document_;
+  Arena* arena_;  // document_'s
   ReadOptions options_;
   std::optional<Error> error_;
   std::vector<Origin> origins_;

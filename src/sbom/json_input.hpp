@@ -174,6 +174,14 @@ class Walker {
     return true;
   }
 
+  /// Reads a string into the document's arena; `out` is left as it was when the value is not one.
+  bool KeepString(Value& json_value, std::string_view& out) {
+    std::optional<std::string_view> text;
+    if (!ReadString(json_value, text)) return false;
+    if (text) out = builder_.Keep(*text);
+    return true;
+  }
+
   bool ReadBool(Value& json_value, std::optional<bool>& out) {
     bool flag = false;
     const simdjson::error_code error = json_value.get_bool().get(flag);

@@ -2,6 +2,26 @@
 
 namespace sg::sbom {
 
+void* Arena::AllocateSlow(std::size_t size, std::size_t alignment) {
+  // Chunks double up to 1 MiB; a text larger than the next chunk gets a chunk of its own, and
+  // the current chunk keeps serving small ones.
+  const std::size_t needed = size + alignment;
+  const bool oversized = needed > next_chunk_;
+  const std::size_t chunk = oversized ? needed : next_chunk_;
+  if (!oversized && next_chunk_ < (std::size_t{1} << 20)) next_chunk_ *= 2;
+  chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk));
+  capacity_ += chunk;
+  char* const begin = chunks_.back().get();
+  if (oversized && next_ != nullptr) {
+    auto address = reinterpret_cast<std::uintptr_t>(begin);
+    address = (address + alignment - 1) & ~(std::uintptr_t{alignment} - 1);
+    return reinterpret_cast<void*>(address);
+  }
+  next_ = begin;
+  end_ = begin + chunk;
+  return Allocate(size, alignment);
+}
+
 std::string_view FormatName(Format format) {
   switch (format) {
     case Format::kCycloneDxJson:

@@ -2,12 +2,66 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sg::sbom {
+
+/// The memory a Document's text and lists live in: the model's views and spans point into it, so
+/// reading a component costs no allocation of its own. Grows by chunks and frees them all at
+/// once, with the last Document (or copy) that shares it.
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  /// A copy of `text` that lives as long as the arena (an empty view for empty text).
+  std::string_view Keep(std::string_view text) {
+    if (text.empty()) return {};
+    char* memory = static_cast<char*>(Allocate(text.size(), 1));
+    std::memcpy(memory, text.data(), text.size());
+    return {memory, text.size()};
+  }
+
+  /// A copy of `items` that lives as long as the arena (items are plain values: enums and
+  /// views into this same arena or into static storage).
+  template <typename T>
+  std::span<const T> Keep(std::span<const T> items) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (items.empty()) return {};
+    void* memory = Allocate(items.size_bytes(), alignof(T));
+    std::memcpy(memory, items.data(), items.size_bytes());
+    return {static_cast<const T*>(memory), items.size()};
+  }
+
+  /// Bytes of the chunks held.
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  void* Allocate(std::size_t size, std::size_t alignment) {
+    auto address = reinterpret_cast<std::uintptr_t>(next_);
+    address = (address + alignment - 1) & ~(std::uintptr_t{alignment} - 1);
+    if (next_ == nullptr || address + size > reinterpret_cast<std::uintptr_t>(end_)) {
+      return AllocateSlow(size, alignment);
+    }
+    next_ = reinterpret_cast<char*>(address + size);
+    return reinterpret_cast<void*>(address);
+  }
+  void* AllocateSlow(std::size_t size, std::size_t alignment);
+
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t next_chunk_ = 16 * 1024;
+  std::size_t capacity_ = 0;
+};
 
 /// The serialisations the readers accept.
 enum class Format {
@@ -72,7 +126,7 @@ enum class LicenseAcknowledgement {
 /// licence list beyond what the format's schema demands).
 struct License {
   LicenseForm form = LicenseForm::kExpression;
-  std::string value;
+  std::string_view value;
   LicenseAcknowledgement acknowledgement = LicenseAcknowledgement::kUnspecified;
 };
 
@@ -105,39 +159,41 @@ std::string_view HashAlgorithmName(HashAlgorithm algorithm);
 /// A digest of the component's artefact; `value` is the hex text as written.
 struct Hash {
   HashAlgorithm algorithm = HashAlgorithm::kSha256;
-  std::string value;
+  std::string_view value;
 };
 
 /// 元件 — one entry of the bill of materials: a CycloneDX component or an SPDX package.
-/// Text fields are as written in the document ("" when absent); nothing is normalised.
+/// Text fields are as written in the document ("" when absent); nothing is normalised. Texts and
+/// lists are views into the Document's arena (a Component read from a document is valid as long
+/// as that document, or a copy of it, is); one built by hand may view any text that outlives it.
 struct Component {
   /// CycloneDX `bom-ref`; SPDX `SPDXID`. May be empty in CycloneDX.
-  std::string bom_ref;
+  std::string_view bom_ref;
   ComponentType type = ComponentType::kLibrary;
   /// CycloneDX `group` (Maven group id, npm scope, …). SPDX has no such field.
-  std::string group;
-  std::string name;
+  std::string_view group;
+  std::string_view name;
   /// CycloneDX `version`; SPDX `versionInfo`.
-  std::string version;
+  std::string_view version;
   /// CycloneDX 1.7 `versionRange` (a `vers:` range) of an external component.
-  std::string version_range;
+  std::string_view version_range;
   /// CycloneDX 1.7 `isExternal`: the component is expected to be provided by the environment.
   bool is_external = false;
   /// The package URL exactly as written (validated later by the purl module); for SPDX the
   /// first PACKAGE-MANAGER purl external reference.
-  std::string purl;
+  std::string_view purl;
   /// Further purls an SPDX package lists (rare); empty for CycloneDX.
-  std::vector<std::string> alternate_purls;
+  std::span<const std::string_view> alternate_purls;
   /// CycloneDX `cpe`; SPDX `cpe22Type` / `cpe23Type` external references.
-  std::vector<std::string> cpes;
-  std::vector<License> licenses;
+  std::span<const std::string_view> cpes;
+  std::span<const License> licenses;
   /// CycloneDX `supplier.name`; SPDX `supplier` as written ("Organization: Acme (a@acme.tw)").
-  std::string supplier;
+  std::string_view supplier;
   /// CycloneDX `author` or the names of `authors` joined by ", "; SPDX `originator` as written.
-  std::string author;
+  std::string_view author;
   /// CycloneDX `publisher`; SPDX has none.
-  std::string publisher;
-  std::vector<Hash> hashes;
+  std::string_view publisher;
+  std::span<const Hash> hashes;
   Scope scope = Scope::kUnspecified;
   /// Index in Document::components of the component this one is nested in (CycloneDX
   /// `components` inside a component); nothing for a top-level component.
@@ -157,9 +213,9 @@ struct Node {
   NodeKind kind = NodeKind::kUnresolved;
   /// Document::components[index] when kind is kComponent.
   std::size_t index = 0;
-  /// The bom-ref / SPDXID as written, kept only for kUnresolved (a resolved end's reference is
-  /// its component's bom_ref); NodeRef() gives it either way.
-  std::string ref;
+  /// The bom-ref / SPDXID as written (in the document's arena), kept only for kUnresolved (a
+  /// resolved end's reference is its component's bom_ref); NodeRef() gives it either way.
+  std::string_view ref;
 };
 
 /// The kind of an edge, read as "from <kind> to".
@@ -209,8 +265,11 @@ struct Warning {
   std::string location;
 };
 
-/// 軟體物料清單 (SBOM) — one document, whatever its format, as the readers return it.
+/// 軟體物料清單 (SBOM) — one document, whatever its format, as the readers return it. Copies share
+/// the arena that the components' texts live in.
 struct Document {
+  /// Holds the texts and lists of `subject`, `components` and `dependencies`.
+  std::shared_ptr<Arena> arena = std::make_shared<Arena>();
   Format format = Format::kCycloneDxJson;
   /// "1.6" for CycloneDX, "2.3" for SPDX.
   std::string spec_version;

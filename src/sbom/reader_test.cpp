@@ -323,7 +323,7 @@ TEST(SbomModel, NestedComponentsAreCountedDepthFirstWithTheirParents) {
   ASSERT_TRUE(result->subject);
   EXPECT_EQ(result->subject->name, "subject");
   std::vector<std::string> names;
-  for (const Component& component : result->components) names.push_back(component.name);
+  for (const Component& component : result->components) names.emplace_back(component.name);
   // The subject's children are inventory too; the subject itself is not counted.
   EXPECT_EQ(names, (std::vector<std::string>{"sub-child", "app", "x", "y", "z", "w"}));
   EXPECT_EQ(result->components[1].parent, std::nullopt);
@@ -338,7 +338,7 @@ TEST(SbomModel, LicencesKeepTheirFormAndAcknowledgement) {
       "a", "1", "pkg:npm/a@1",
       R"("licenses":[{"license":{"id":"MIT","acknowledgement":"declared"}},{"license":{"name":"Acme EULA"}}])")));
   ASSERT_TRUE(result) << result.error().message;
-  const std::vector<License>& licenses = result->components[0].licenses;
+  const std::span<const License> licenses = result->components[0].licenses;
   ASSERT_EQ(licenses.size(), 2u);
   EXPECT_EQ(licenses[0].form, LicenseForm::kId);
   EXPECT_EQ(licenses[0].value, "MIT");
@@ -481,6 +481,65 @@ TEST(SbomFormatDetection, PerFormatReadersRefuseOtherFormats) {
   EXPECT_EQ(result.error().code, "sbomUnsupportedFormat");
   EXPECT_EQ(ReadSpdxJson(CycloneDxJson("")).error().code, "sbomContentTypeMismatch");
   EXPECT_TRUE(ReadCycloneDxJson(CycloneDxJson(Library("a", "1", "pkg:npm/a@1"))));
+}
+
+}  // namespace
+}  // namespace sg::sbom
+
+namespace sg::sbom {
+namespace {
+
+TEST(SbomArena, KeepsTextsAndListsOfAnySizeAligned) {
+  Arena arena;
+  EXPECT_TRUE(arena.Keep(std::string_view()).empty());
+  const std::string big(100 * 1024, 'x');  // larger than any first chunk: a chunk of its own
+  const std::string_view small_before = arena.Keep("before");
+  const std::string_view kept_big = arena.Keep(big);
+  const std::string_view small_after = arena.Keep("after");
+  EXPECT_EQ(kept_big, big);
+  EXPECT_NE(kept_big.data(), big.data());
+  // The oversized text did not end the chunk the small texts share.
+  EXPECT_EQ(small_after.data(), small_before.data() + small_before.size());
+  EXPECT_EQ(small_before, "before");
+  std::vector<Hash> hashes(3);
+  for (std::size_t index = 0; index < hashes.size(); ++index) {
+    hashes[index].algorithm = HashAlgorithm::kSha1;
+    hashes[index].value = arena.Keep(std::to_string(index));
+  }
+  arena.Keep("odd");  // leaves the next address unaligned for Hash
+  const std::span<const Hash> kept = arena.Keep(std::span<const Hash>(hashes));
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(kept.data()) % alignof(Hash), 0u);
+  EXPECT_EQ(kept[2].value, "2");
+  // Many small texts over several chunks all stay readable.
+  std::vector<std::string_view> texts;
+  for (int index = 0; index < 100000; ++index) texts.push_back(arena.Keep(std::to_string(index)));
+  for (int index = 0; index < 100000; index += 997) {
+    EXPECT_EQ(texts[static_cast<std::size_t>(index)], std::to_string(index));
+  }
+  EXPECT_GE(arena.capacity(), big.size());
+}
+
+TEST(SbomArena, ACopyOfADocumentKeepsItsTextsAfterTheOriginalIsGone) {
+  std::optional<Document> copy;
+  {
+    const Result<Document> read = ReadSbom(
+        R"({"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[)"
+        R"({"type":"library","name":"left-pad","version":"1.3.0","purl":"pkg:npm/left-pad@1.3.0",)"
+        R"("hashes":[{"alg":"SHA-1","content":"5b8a3f4a3ad6fd2c8d1bf5d7d1e7d8bbf0b2e0a1"}],)"
+        R"("licenses":[{"license":{"id":"WTFPL"}}],"cpe":"cpe:2.3:a:left-pad:left-pad:1.3.0:*:*:*:*:*:*:*"}]})");
+    ASSERT_TRUE(read) << read.error().message;
+    copy = *read;
+  }
+  const Component& component = copy->components.at(0);
+  EXPECT_EQ(component.name, "left-pad");
+  EXPECT_EQ(component.purl, "pkg:npm/left-pad@1.3.0");
+  ASSERT_EQ(component.hashes.size(), 1u);
+  EXPECT_EQ(component.hashes[0].value, "5b8a3f4a3ad6fd2c8d1bf5d7d1e7d8bbf0b2e0a1");
+  ASSERT_EQ(component.licenses.size(), 1u);
+  EXPECT_EQ(component.licenses[0].value, "WTFPL");
+  EXPECT_EQ(testing::Strings(component.cpes),
+            std::vector<std::string>{"cpe:2.3:a:left-pad:left-pad:1.3.0:*:*:*:*:*:*:*"});
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "testing/reference_data.hpp"
 
@@ -21,6 +23,11 @@ inline std::string ReadFile(const std::filesystem::path& path) {
 /// A file under ReferenceDir().
 inline std::string ReadReference(std::string_view relative) {
   return ReadFile(ReferenceDir() / relative);
+}
+
+/// Owned copies of a list of views (a component's CPEs, …), for comparisons.
+inline std::vector<std::string> Strings(std::span<const std::string_view> views) {
+  return {views.begin(), views.end()};
 }
 
 }  // namespace sg::sbom::testing

@@ -173,11 +173,21 @@ bool IsRelationshipType(std::string_view text) {
   return std::binary_search(kRelationshipTypes.begin(), kRelationshipTypes.end(), text);
 }
 
-bool Assembler::AddLicense(Component& component, std::string_view value,
+bool Assembler::AddLicense(PackageDraft& package, std::string_view value,
                            LicenseAcknowledgement kind, std::string_view location) {
   if (!CheckLicense(value, location)) return false;
-  component.licenses.push_back({LicenseForm::kExpression, std::string(value), kind});
+  package.licenses.push_back({LicenseForm::kExpression, builder_.Keep(value), kind});
   return true;
+}
+
+void Assembler::AddPackage(PackageDraft& package, Origin origin) {
+  Component& component = package.component;
+  component.licenses = builder_.Keep(package.licenses);
+  component.hashes = builder_.Keep(package.hashes);
+  component.alternate_purls = builder_.Keep(package.alternate_purls);
+  component.cpes = builder_.Keep(package.cpes);
+  packages_.push_back({component, origin});
+  package.Clear();
 }
 
 bool Assembler::CheckLicense(std::string_view value, std::string_view location) {
@@ -203,16 +213,17 @@ bool Assembler::CheckLicense(std::string_view value, std::string_view location) 
   return true;
 }
 
-void Assembler::AddExternalRef(Component& component, std::string_view category,
+void Assembler::AddExternalRef(PackageDraft& package, std::string_view category,
                                std::string_view type, std::string_view locator) {
+  Component& component = package.component;
   if ((category == "PACKAGE-MANAGER" || category == "PACKAGE_MANAGER") && type == "purl") {
     if (component.purl.empty()) {
-      component.purl = std::string(locator);
+      component.purl = builder_.Keep(locator);
     } else if (locator != component.purl) {
-      component.alternate_purls.emplace_back(locator);
+      package.alternate_purls.push_back(builder_.Keep(locator));
     }
   } else if (category == "SECURITY" && (type == "cpe23Type" || type == "cpe22Type")) {
-    component.cpes.emplace_back(locator);
+    package.cpes.push_back(builder_.Keep(locator));
   }
 }
 

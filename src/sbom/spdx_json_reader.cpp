@@ -151,12 +151,13 @@ class SpdxJsonReader : public json::Walker {
   bool ReadDocument(simdjson::ondemand::object& root);
   bool ReadCreationInfo(value& json_value);
   bool ReadPackage(value& json_value, std::size_t ordinal);
-  bool ReadChecksums(value& json_value, Component& component);
-  bool ReadExternalRefs(value& json_value, Component& component);
+  bool ReadChecksums(value& json_value, spdx::PackageDraft& package);
+  bool ReadExternalRefs(value& json_value, spdx::PackageDraft& package);
   bool ReadRelationships(value& json_value);
   bool ReadElementIds(value& json_value);
 
   spdx::Assembler& assembler_;
+  spdx::PackageDraft package_;  // the package being read (its lists' storage is reused)
   spdx::Version version_;
 };
 
@@ -250,11 +251,13 @@ bool SpdxJsonReader::ReadCreationInfo(value& json_value) {
 
 bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
   Seen seen;
-  Component component;
+  spdx::PackageDraft& package = package_;
+  package.Clear();
+  Component& component = package.component;
   const bool read =
       ForEachKnown(json_value, kPackageKeys, seen, [&](std::string_view key, value& item) {
         if (key == "SPDXID") {
-          if (!CopyString(item, component.bom_ref)) return false;
+          if (!KeepString(item, component.bom_ref)) return false;
           if (!spdx::IsSpdxId(component.bom_ref)) {
             return Violation("pattern",
                              fmt::format("\"{}\" is not an SPDX identifier (SPDXRef- followed by "
@@ -267,18 +270,18 @@ bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
           std::optional<std::string_view> name;
           if (!ReadString(item, name)) return false;
           if (!name) return true;
-          component.name.assign(*name);
+          component.name = builder_.Keep(*name);
           if (name->empty()) return Violation("minLength", "A package name must not be empty");
           return true;
         }
-        if (key == "versionInfo") return CopyString(item, component.version);
-        if (key == "supplier") return CopyString(item, component.supplier);
-        if (key == "originator") return CopyString(item, component.author);
+        if (key == "versionInfo") return KeepString(item, component.version);
+        if (key == "supplier") return KeepString(item, component.supplier);
+        if (key == "originator") return KeepString(item, component.author);
         if (key == "licenseConcluded" || key == "licenseDeclared") {
           std::optional<std::string_view> license;
           if (!ReadString(item, license)) return false;
           if (!license) return true;
-          return assembler_.AddLicense(component, *license,
+          return assembler_.AddLicense(package, *license,
                                        key == "licenseConcluded"
                                            ? LicenseAcknowledgement::kConcluded
                                            : LicenseAcknowledgement::kDeclared,
@@ -306,8 +309,8 @@ bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
           return Violation("notInEnum",
                            fmt::format("\"{}\" is not an SPDX primaryPackagePurpose", *purpose));
         }
-        if (key == "checksums") return ReadChecksums(item, component);
-        if (key == "externalRefs") return ReadExternalRefs(item, component);
+        if (key == "checksums") return ReadChecksums(item, package);
+        if (key == "externalRefs") return ReadExternalRefs(item, package);
         if (key == "downloadLocation" || key == "packageFileName" || key == "homepage" ||
             key == "copyrightText" || key == "description" || key == "summary" ||
             key == "sourceInfo" || key == "comment" || key == "licenseComments" ||
@@ -318,11 +321,11 @@ bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
         return true;
       });
   if (!read || !Require(seen, kPackageKeys, {"SPDXID", "name", "downloadLocation"})) return false;
-  assembler_.AddPackage(std::move(component), {static_cast<std::uint32_t>(ordinal)});
+  assembler_.AddPackage(package, {static_cast<std::uint32_t>(ordinal)});
   return true;
 }
 
-bool SpdxJsonReader::ReadChecksums(value& json_value, Component& component) {
+bool SpdxJsonReader::ReadChecksums(value& json_value, spdx::PackageDraft& package) {
   return ForEachElement(json_value, [&](value& item, std::size_t) {
     Seen seen;
     Hash hash;
@@ -333,7 +336,7 @@ bool SpdxJsonReader::ReadChecksums(value& json_value, Component& component) {
           if (!ReadString(part, text)) return false;
           if (!text) return true;
           if (key == "checksumValue") {
-            hash.value.assign(*text);
+            hash.value = builder_.Keep(*text);
             return true;
           }
           if (const auto algorithm = spdx::ParseChecksumAlgorithm(*text)) {
@@ -345,12 +348,12 @@ bool SpdxJsonReader::ReadChecksums(value& json_value, Component& component) {
                            fmt::format("\"{}\" is not an SPDX checksum algorithm", *text));
         });
     if (!read || !Require(seen, kChecksumKeys, {"algorithm", "checksumValue"})) return false;
-    if (known) component.hashes.push_back(std::move(hash));
+    if (known) package.hashes.push_back(hash);
     return true;
   });
 }
 
-bool SpdxJsonReader::ReadExternalRefs(value& json_value, Component& component) {
+bool SpdxJsonReader::ReadExternalRefs(value& json_value, spdx::PackageDraft& package) {
   return ForEachElement(json_value, [&](value& item, std::size_t) {
     Seen seen;
     std::string category;
@@ -377,7 +380,7 @@ bool SpdxJsonReader::ReadExternalRefs(value& json_value, Component& component) {
                           {"referenceCategory", "referenceLocator", "referenceType"})) {
       return false;
     }
-    spdx::Assembler::AddExternalRef(component, category, type, locator);
+    assembler_.AddExternalRef(package, category, type, locator);
     return true;
   });
 }

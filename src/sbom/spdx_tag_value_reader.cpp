@@ -112,7 +112,8 @@ class TagValueReader {
   spdx::Version version_ = spdx::Version::k2_3;
 
   Section section_ = Section::kDocument;
-  Component package_;
+  spdx::PackageDraft draft_;
+  Component& package_ = draft_.component;
   std::uint32_t package_line_ = 0;
   bool package_has_id_ = false;
   bool package_has_download_location_ = false;
@@ -242,8 +243,8 @@ bool TagValueReader::Handle(const Line& line) {
   if (tag == "PackageName") {
     if (!CloseSection()) return false;
     section_ = Section::kPackage;
-    package_ = Component{};
-    package_.name = std::string(value);
+    draft_.Clear();
+    package_.name = builder_.Keep(value);
     package_line_ = line.number;
     return true;
   }
@@ -275,7 +276,7 @@ bool TagValueReader::Handle(const Line& line) {
         return true;
       case Section::kPackage:
         package_has_id_ = true;
-        package_.bom_ref = std::string(value);
+        package_.bom_ref = builder_.Keep(value);
         if (!spdx::IsSpdxId(value)) {
           return Violation(line.number, "pattern",
                            fmt::format("\"{}\" is not an SPDX identifier (SPDXRef- followed by "
@@ -355,11 +356,11 @@ bool TagValueReader::HandlePackageTag(const Line& line) {
         fmt::format("{} exists from SPDX 2.3 on, but the document says SPDX-2.2", tag));
   }
   if (tag == "PackageVersion") {
-    package_.version = std::string(value);
+    package_.version = builder_.Keep(value);
   } else if (tag == "PackageSupplier") {
-    package_.supplier = std::string(value);
+    package_.supplier = builder_.Keep(value);
   } else if (tag == "PackageOriginator") {
-    package_.author = std::string(value);
+    package_.author = builder_.Keep(value);
   } else if (tag == "PackageDownloadLocation") {
     package_has_download_location_ = true;
   } else if (tag == "FilesAnalyzed") {
@@ -377,9 +378,9 @@ bool TagValueReader::HandlePackageTag(const Line& line) {
                                    "algorithm",
                                    value));
     }
-    package_.hashes.push_back({*parsed, std::string(text::Trim(value.substr(colon + 1)))});
+    draft_.hashes.push_back({*parsed, builder_.Keep(text::Trim(value.substr(colon + 1)))});
   } else if (tag == "PackageLicenseConcluded" || tag == "PackageLicenseDeclared") {
-    return assembler_.AddLicense(package_, value,
+    return assembler_.AddLicense(draft_, value,
                                  tag == "PackageLicenseConcluded"
                                      ? LicenseAcknowledgement::kConcluded
                                      : LicenseAcknowledgement::kDeclared,
@@ -401,8 +402,8 @@ bool TagValueReader::HandlePackageTag(const Line& line) {
                                    "PERSISTENT-ID",
                                    category));
     }
-    spdx::Assembler::AddExternalRef(package_, category, value.substr(first + 1, second - first - 1),
-                                    text::Trim(value.substr(second + 1)));
+    assembler_.AddExternalRef(draft_, category, value.substr(first + 1, second - first - 1),
+                              text::Trim(value.substr(second + 1)));
   } else if (tag == "PrimaryPackagePurpose") {
     const auto type = spdx::ParsePurpose(value);
     if (!type) {
@@ -431,8 +432,7 @@ bool TagValueReader::CloseSection() {
         !Violation(package_line_, "required", "The package needs a PackageName")) {
       return false;
     }
-    assembler_.AddPackage(std::move(package_), {package_line_});
-    package_ = Component{};
+    assembler_.AddPackage(draft_, {package_line_});
     package_has_id_ = false;
     package_has_download_location_ = false;
   }

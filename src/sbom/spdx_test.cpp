@@ -117,7 +117,7 @@ TEST(SpdxToolsJava, TheJsonExampleDescribesGlibcAndKeepsTheOtherPackages) {
   EXPECT_EQ(result->subject->name, "glibc");
   EXPECT_EQ(result->subject->version, "2.11.1");
   EXPECT_EQ(
-      result->subject->cpes,
+      testing::Strings(result->subject->cpes),
       std::vector<std::string>{"cpe:2.3:a:pivotal_software:spring_framework:4.1.0:*:*:*:*:*:*:*"});
   ASSERT_EQ(result->subject->licenses.size(), 2u);
   EXPECT_EQ(result->subject->licenses[0].value, "(LGPL-2.0-only OR LicenseRef-3)");
@@ -254,7 +254,7 @@ TEST(SpdxOsvFixtures, TwoDescribedPackagesAreBothComponentsWithAWarning) {
   const Result<Document> tag_value = Read(kOsvSpdx + "sbom.spdx");
   ASSERT_TRUE(tag_value);
   EXPECT_EQ(tag_value->components[0].name, "Nginx");
-  EXPECT_EQ(tag_value->components[0].cpes,
+  EXPECT_EQ(testing::Strings(tag_value->components[0].cpes),
             std::vector<std::string>{"cpe:2.3:a:nginx:nginx:1.21.1"});
 }
 

@@ -430,11 +430,11 @@ std::size_t Inventory::MemoryBytes() const {
 std::vector<PackageVersion> PackagesOfDocument(const sbom::Document& document) {
   std::vector<PackageVersion> packages;
   packages.reserve(document.components.size());
+  purl::PackageUrl parsed;  // one for every component: its strings' storage is reused
   for (const sbom::Component& component : document.components) {
     if (component.purl.empty()) continue;
-    auto parsed = purl::ParsePurl(component.purl);
-    if (!parsed || parsed->version.empty()) continue;
-    if (auto package = PackageOfPurl(*parsed)) packages.push_back(std::move(*package));
+    if (!purl::ParsePurlInto(component.purl, parsed) || parsed.version.empty()) continue;
+    if (auto package = PackageOfPurl(parsed)) packages.push_back(std::move(*package));
   }
   return packages;
 }
