@@ -3,7 +3,9 @@
 //   parse/<file>   simdjson DOM parse of the bytes (the floor: a SIMD JSON parser, nothing else)
 //   ingest/<file>  what the platform does before storing and indexing an SBOM: sbom::ReadSbom
 //                  (format detection, strict schema rules, the model) then, for each component,
-//                  the purl parsed and mapped to its OSV package (vuln::PackagesOfDocument)
+//                  the purl parsed and mapped to its OSV package (vuln::PackagesOfDocument); the
+//                  bytes lie in a buffer with 64 bytes of slack after them, as the server leaves
+//                  after an upload's body, so JSON is parsed in place as on the server
 // and prints a table of the medians: MB/s of each and the ratio ingest time / parse time
 // (target: within 3×).
 //
@@ -201,8 +203,11 @@ void ParseBenchmark(benchmark::State& state, const Input* input) {
 }
 
 void IngestBenchmark(benchmark::State& state, const Input* input) {
+  // As the server reads an upload: a body with slack after it, parsed where it lies.
+  sg::sbom::ReadOptions options;
+  options.readable_past_end = input->bytes.capacity() - input->bytes.size();
   for (auto _ : state) {
-    auto document = sg::sbom::ReadSbom(input->bytes);
+    auto document = sg::sbom::ReadSbom(input->bytes, options);
     if (!document) {
       state.SkipWithError(document.error().message.c_str());
       return;
@@ -301,6 +306,8 @@ int main(int argc, char** argv) {
     usable.push_back(&input);
   }
   for (Input* input : usable) {
+    // The room the server reserves after a request body (http::kRequestBodySlack).
+    input->bytes.reserve(input->bytes.size() + 64);
     benchmark::RegisterBenchmark(("parse/" + input->name).c_str(), ParseBenchmark, input)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("ingest/" + input->name).c_str(), IngestBenchmark, input)

@@ -1,5 +1,6 @@
 // libFuzzer harness for package URLs (purl/purl.hpp). The input is read two ways:
-//  - as purl text: whatever ParsePurl accepts must have a canonical form that parses back to the
+//  - as purl text: ParsePurlInto into storage used by the previous input must agree with
+//    ParsePurl, and whatever ParsePurl accepts must have a canonical form that parses back to the
 //    same components and the same text, and that NormalizePurl and BuildPurl leave as it is;
 //  - when it has a line break, as components, one per line: type, namespace, name, version,
 //    subpath, then "key=value" qualifiers. What NormalizePurl accepts must, written canonically,
@@ -33,7 +34,12 @@ void CheckCanonicalRoundTrip(const PackageUrl& purl) {
 
 void FuzzText(std::string_view text) {
   const auto parsed = sg::purl::ParsePurl(text);
+  // Parsing into storage that held the previous input gives the same answer as a fresh parse.
+  static PackageUrl reused;
+  const auto into = sg::purl::ParsePurlInto(text, reused);
+  Require(into.has_value() == parsed.has_value(), "ParsePurlInto accepts what ParsePurl accepts");
   if (!parsed) return;
+  Require(reused == *parsed, "ParsePurlInto into used storage gives ParsePurl's components");
   CheckCanonicalRoundTrip(*parsed);
   const auto normalized = sg::purl::NormalizePurl(*parsed);
   Require(normalized.has_value(), "NormalizePurl accepts what ParsePurl returns");

@@ -781,6 +781,8 @@ struct App::Impl {
           const std::string content_type = context.request.Header("content-type").value_or("");
           service::SbomUpload upload;
           upload.body = context.request.body;
+          // The server reserves slack after a body: the JSON reader parses it in place.
+          upload.readable_past_end = context.request.body.capacity() - context.request.body.size();
           upload.content_type = content_type;
           if (auto label = query.find("version"); label != query.end()) {
             upload.label = std::string(text::Trim(label->second));

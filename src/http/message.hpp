@@ -11,13 +11,17 @@
 
 namespace sg::http {
 
+/// Spare capacity the server leaves after a request body whose length it knows: readers that
+/// read a little past the end (simdjson, for SBOM uploads) can then parse the body in place.
+inline constexpr std::size_t kRequestBodySlack = 64;
+
 /// A request as handlers see it: no Beast types, so handlers compile fast and test easily.
 struct Request {
   std::string method;
   std::string path;                            // decoded path, without the query
   std::map<std::string, std::string> query;    // decoded; the last value of a repeated name wins
   std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
+  std::string body;  // capacity() - size() is at least kRequestBodySlack when it had a length
   std::string remote_ip;
   std::string request_id;
   bool secure = false;  // TLS to this server, or HTTPS to a trusted reverse proxy

@@ -167,7 +167,8 @@ std::optional<std::string> JoinedField(const bhttp::request<bhttp::string_body>&
   return joined;
 }
 
-Request ToRequest(const bhttp::request<bhttp::string_body>& message, const ServerState& state,
+/// The request handlers see; the body is moved out of `message`.
+Request ToRequest(bhttp::request<bhttp::string_body>& message, const ServerState& state,
                   const std::string& peer_ip) {
   Request request;
   request.method = std::string(message.method_string());
@@ -191,7 +192,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& message, const Serve
     for (char& character : name) character = static_cast<char>(std::tolower(character));
     request.headers[name] = std::string(field.value());
   }
-  request.body = message.body();
+  request.body = std::move(message.body());  // keeps the slack reserved while reading
   return request;
 }
 
@@ -284,9 +285,15 @@ awaitable<void> ServeRequests(Stream& stream, ServerState& state, const std::str
     auto [read_error, bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(use_awaitable));
     if (!read_error && !parser.is_done()) {
+      std::size_t limit = state.config.body_limit;
       if (state.config.body_limit_for) {
-        parser.body_limit(
-            state.config.body_limit_for(parser.get().method_string(), parser.get().target()));
+        limit = state.config.body_limit_for(parser.get().method_string(), parser.get().target());
+        parser.body_limit(limit);
+      }
+      // The body's room, with slack after it, before it is read (never more than the limit
+      // allows: a declared length over it is refused while reading).
+      if (const auto length = parser.content_length(); length && *length <= limit) {
+        parser.get().body().reserve(static_cast<std::size_t>(*length) + kRequestBodySlack);
       }
       std::tie(read_error, bytes) =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));

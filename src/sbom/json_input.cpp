@@ -33,19 +33,24 @@ JsonInput::~JsonInput() {
   }
 }
 
-Result<void> JsonInput::Open(std::string_view bytes) {
+Result<void> JsonInput::Open(std::string_view bytes, std::size_t readable_past_end) {
   // A UTF-8 byte order mark is allowed before JSON text (RFC 8259 §8.1); simdjson refuses it.
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  std::string& buffer = scratch_->buffer;
-  // One allocation for the text and its padding (assign() alone sizes it for the text only).
-  buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
-  buffer.assign(bytes);
-  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
-  text_ = std::string_view(buffer.data(), bytes.size());
-  const error_code error =
-      scratch_->parser
-          .iterate(simdjson::padded_string_view(buffer.data(), bytes.size(), buffer.size()))
-          .get(document_);
+  simdjson::padded_string_view padded;
+  if (readable_past_end >= simdjson::SIMDJSON_PADDING) {
+    padded = simdjson::padded_string_view(bytes.data(), bytes.size(),
+                                          bytes.size() + simdjson::SIMDJSON_PADDING);
+    text_ = bytes;
+  } else {
+    std::string& buffer = scratch_->buffer;
+    // One allocation for the text and its padding (assign() alone sizes it for the text only).
+    buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
+    buffer.assign(bytes);
+    buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+    text_ = std::string_view(buffer.data(), bytes.size());
+    padded = simdjson::padded_string_view(buffer.data(), bytes.size(), buffer.size());
+  }
+  const error_code error = scratch_->parser.iterate(padded).get(document_);
   if (error) {
     return Fail(SbomMalformed(
         fmt::format("The document is not valid JSON: {}.", simdjson::error_message(error)),

@@ -31,9 +31,11 @@ class JsonInput {
   JsonInput(const JsonInput&) = delete;
   JsonInput& operator=(const JsonInput&) = delete;
 
-  /// Copies `bytes` and starts iterating them. Fails with "sbomMalformed" when simdjson rejects
-  /// the text outright (invalid UTF-8, an unclosed string, …).
-  Result<void> Open(std::string_view bytes);
+  /// Starts iterating `bytes`: where they lie when `readable_past_end` (bytes the caller lets us
+  /// read after them) covers simdjson's padding, else in a padded copy. Fails with
+  /// "sbomMalformed" when simdjson rejects the text outright (invalid UTF-8, an unclosed
+  /// string, …).
+  Result<void> Open(std::string_view bytes, std::size_t readable_past_end = 0);
 
   simdjson::ondemand::document& document() { return document_; }
 

@@ -117,7 +117,8 @@ Result<void> CheckSize(std::string_view bytes, const ReadOptions& options) {
 Result<Document> ReadJson(std::string_view bytes, const ReadOptions& options,
                           std::optional<Format> expected, std::string_view label) {
   json::JsonInput input;
-  if (auto opened = input.Open(bytes); !opened) return Fail(std::move(opened.error()));
+  if (auto opened = input.Open(bytes, options.readable_past_end); !opened)
+    return Fail(std::move(opened.error()));
   Result<json::JsonProbe> probe = json::Probe(input);
   if (!probe) return Fail(std::move(probe.error()));
   Result<Format> format = JsonFormat(*probe);

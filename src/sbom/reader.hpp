@@ -33,6 +33,10 @@ struct ReadOptions {
   std::size_t max_nesting = 64;
   /// Warnings kept per document; the rest are only counted (Document::suppressed_warnings).
   std::size_t max_warnings = 1000;
+  /// How many bytes after the document the caller's buffer holds and lets the reader read (the
+  /// spare capacity of a std::string, say; their values do not matter). With 64 or more, JSON
+  /// is parsed where it lies instead of in a padded copy.
+  std::size_t readable_past_end = 0;
 };
 
 /// Reads an SBOM of any supported format: CycloneDX 1.4–1.7 JSON or XML (and the legacy 1.2 and

@@ -544,3 +544,39 @@ TEST(SbomArena, ACopyOfADocumentKeepsItsTextsAfterTheOriginalIsGone) {
 
 }  // namespace
 }  // namespace sg::sbom
+
+namespace sg::sbom {
+namespace {
+
+TEST(SbomInPlace, ABufferWithSlackIsReadWhereItLiesWithTheSameResult) {
+  std::string bytes = testing::ReadReference(
+      "cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.6.3.bom.json");
+  const Result<Document> copied = ReadSbom(bytes);
+  bytes.reserve(bytes.size() + 64);
+  ReadOptions options;
+  options.readable_past_end = bytes.capacity() - bytes.size();
+  ASSERT_GE(options.readable_past_end, 64u);
+  const Result<Document> in_place = ReadSbom(bytes, options);
+  ASSERT_TRUE(copied) << copied.error().message;
+  ASSERT_TRUE(in_place) << in_place.error().message;
+  ASSERT_EQ(in_place->components.size(), copied->components.size());
+  for (std::size_t index = 0; index < copied->components.size(); ++index) {
+    EXPECT_EQ(in_place->components[index].purl, copied->components[index].purl);
+    EXPECT_EQ(in_place->components[index].bom_ref, copied->components[index].bom_ref);
+  }
+  EXPECT_EQ(in_place->dependencies.size(), copied->dependencies.size());
+  // The model does not point into the caller's buffer: it may go away.
+  const std::string first_purl(in_place->components[0].purl);
+  std::fill(bytes.begin(), bytes.end(), ' ');
+  EXPECT_EQ(in_place->components[0].purl, first_purl);
+  // Malformed text is still refused in place, with its position.
+  std::string broken = R"({"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[)";
+  broken.reserve(broken.size() + 64);
+  options.readable_past_end = broken.capacity() - broken.size();
+  const Result<Document> refused = ReadSbom(broken, options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "sbomMalformed");
+}
+
+}  // namespace
+}  // namespace sg::sbom
