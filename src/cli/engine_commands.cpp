@@ -127,6 +127,24 @@ void PrintTable(const sbom::Document& document, const vuln::AdvisoryIndex& index
                      report.findings.size(), report.notes.size());
 }
 
+/// Writes one answer line per input line (`answer` writes it, without the line break), flushed
+/// in blocks so that a large input is not held whole.
+template <typename Answer>
+void AnswerEachLine(std::istream& in, std::ostream& out, Answer&& answer) {
+  std::string line;
+  std::ostringstream answers;
+  while (std::getline(in, line)) {
+    answer(std::string_view(line), static_cast<std::ostream&>(answers));
+    answers << '\n';
+    if (answers.tellp() > (1 << 16)) {
+      out << answers.str();
+      answers.str({});
+    }
+  }
+  out << answers.str();
+  out.flush();
+}
+
 }  // namespace
 
 EngineCommands::EngineCommands(CLI::App& app) {
@@ -177,29 +195,20 @@ int RunVercmp(const std::string& ecosystem_name, std::istream& in, std::ostream&
                        KnownEcosystems());
     return kExitInvalid;
   }
-  std::string line;
-  std::ostringstream answers;
-  while (std::getline(in, line)) {
+  AnswerEachLine(in, out, [&](std::string_view line, std::ostream& answer) {
     const std::vector<std::string_view> words = Words(line);
     if (words.size() != 2) {
-      answers << fmt::format("error: expected two versions separated by white space, got {}\n",
-                             words.size());
-      continue;
+      answer << fmt::format("error: expected two versions separated by white space, got {}",
+                            words.size());
+      return;
     }
     const Result<int> compared = version::Compare(*ecosystem, words[0], words[1]);
     if (!compared) {
-      answers << "error: " << compared.error().message << '\n';
+      answer << "error: " << compared.error().message;
     } else {
-      answers << (*compared < 0 ? "<" : *compared > 0 ? ">" : "=") << '\n';
+      answer << (*compared < 0 ? "<" : *compared > 0 ? ">" : "=");
     }
-    // Flushed in blocks, so a large input is not held whole.
-    if (answers.tellp() > (1 << 16)) {
-      out << answers.str();
-      answers.str({});
-    }
-  }
-  out << answers.str();
-  out.flush();
+  });
   return 0;
 }
 
@@ -210,28 +219,19 @@ int RunVersCheck(const std::string& range_text, std::istream& in, std::ostream& 
     err << "error: " << range.error().message << '\n';
     return kExitInvalid;
   }
-  std::string line;
-  std::ostringstream answers;
-  while (std::getline(in, line)) {
+  AnswerEachLine(in, out, [&](std::string_view line, std::ostream& answer) {
     const std::vector<std::string_view> words = Words(line);
     if (words.size() != 1) {
-      answers << fmt::format("error: expected one version, got {} words\n", words.size());
-      continue;
+      answer << fmt::format("error: expected one version, got {} words", words.size());
+      return;
     }
     const Result<bool> contained = version::Contains(*range, words.front());
     if (!contained) {
-      answers << "error: " << contained.error().message << '\n';
+      answer << "error: " << contained.error().message;
     } else {
-      answers << (*contained ? "true" : "false") << '\n';
+      answer << (*contained ? "true" : "false");
     }
-    // Flushed in blocks, so a large input is not held whole.
-    if (answers.tellp() > (1 << 16)) {
-      out << answers.str();
-      answers.str({});
-    }
-  }
-  out << answers.str();
-  out.flush();
+  });
   return 0;
 }
 

@@ -355,7 +355,7 @@ bool CycloneDxJsonReader::ReadComponent(value& json_value, Component& component,
             if (!ReadString(item, cpe)) return false;
             if (cpe) {
               const std::string_view kept = builder_.Keep(*cpe);
-              component.cpes = builder_.Keep(std::vector<std::string_view>{kept});
+              component.cpes = builder_.Keep(std::array{kept});
             }
             return true;
           }

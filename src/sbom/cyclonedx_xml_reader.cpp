@@ -82,12 +82,7 @@ struct Frame {
 
 /// A component being read: its data, its slot in the model once it has children, and where it
 /// goes.
-struct OpenComponent {
-  Component component;
-  // Its lists, moved into the document's arena when the component ends.
-  std::vector<License> licenses;
-  std::vector<Hash> hashes;
-  std::vector<std::string_view> cpes;
+struct OpenComponent : ComponentDraft {
   std::optional<std::size_t> slot;
   Placement placement = Placement::kModel;
   std::uint32_t line = 0;
@@ -698,21 +693,16 @@ void CycloneDxXmlReader::EndComponent(const Frame& frame) {
               "A versionRange is only allowed on a component with isExternal=\"true\"");
   }
   if (builder_.failed()) return;
-  if (open.placement != Placement::kAside) {
-    open.component.licenses = builder_.Keep(open.licenses);
-    open.component.hashes = builder_.Keep(open.hashes);
-    open.component.cpes = builder_.Keep(open.cpes);
-  }
   switch (open.placement) {
     case Placement::kModel:
       if (open.slot) {
-        builder_.document().components[*open.slot] = std::move(open.component);
+        builder_.document().components[*open.slot] = builder_.Complete(open);
       } else {
-        builder_.AddComponent(std::move(open.component), {open.line});
+        builder_.AddComponent(builder_.Complete(open), {open.line});
       }
       break;
     case Placement::kSubject:
-      builder_.SetSubject(std::move(open.component), {open.line});
+      builder_.SetSubject(builder_.Complete(open), {open.line});
       break;
     case Placement::kAside:
       break;

@@ -29,8 +29,7 @@ std::string Describe(const Component& component) {
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(Format format, const ReadOptions& options)
-    : arena_(document_.arena.get()), options_(options) {
+DocumentBuilder::DocumentBuilder(Format format, const ReadOptions& options) : options_(options) {
   document_.format = format;
 }
 
@@ -63,6 +62,16 @@ std::size_t DocumentBuilder::AddComponent(Component&& component, Origin origin) 
   document_.components.push_back(std::move(component));
   origins_.push_back(origin);
   return document_.components.size() - 1;
+}
+
+Component DocumentBuilder::Complete(ComponentDraft& draft) {
+  Component component = draft.component;
+  component.licenses = Keep(draft.licenses);
+  component.hashes = Keep(draft.hashes);
+  component.cpes = Keep(draft.cpes);
+  component.alternate_purls = Keep(draft.alternate_purls);
+  draft.Clear();
+  return component;
 }
 
 void DocumentBuilder::SetSubject(Component&& component, Origin origin) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,25 @@ struct Origin {
   std::uint32_t position = 0;
 };
 
+/// A component being read whose lists are not complete yet: they grow in vectors (reused from
+/// one component to the next) and move into the document's arena when the component ends.
+struct ComponentDraft {
+  Component component;
+  std::vector<License> licenses;
+  std::vector<Hash> hashes;
+  std::vector<std::string_view> cpes;
+  std::vector<std::string_view> alternate_purls;
+
+  /// Empty again, keeping the lists' capacity.
+  void Clear() {
+    component = Component{};
+    licenses.clear();
+    hashes.clear();
+    cpes.clear();
+    alternate_purls.clear();
+  }
+};
+
 /// Collects what a reader finds into a Document, applies the conformance policy to rule
 /// violations, and finishes the document: bom-ref uniqueness, dependency resolution, duplicate
 /// and purl-less components. Shared by every reader; internal to the module.
@@ -35,12 +55,17 @@ class DocumentBuilder {
   Document& document() { return document_; }
 
   /// A copy of `text` in the document's arena, for the model's views.
-  std::string_view Keep(std::string_view text) { return arena_->Keep(text); }
-  /// A copy of `items` in the document's arena, for the model's spans.
-  template <typename T>
-  std::span<const T> Keep(const std::vector<T>& items) {
-    return arena_->Keep(std::span<const T>(items));
+  std::string_view Keep(std::string_view text) { return document_.arena->Keep(text); }
+  /// A copy of `items` (a vector, an array) in the document's arena, for the model's spans.
+  template <std::ranges::contiguous_range Items>
+  requires(!std::convertible_to<const Items&, std::string_view>)
+      std::span<const std::ranges::range_value_t<Items>> Keep(const Items& items) {
+    return document_.arena->Keep(std::span<const std::ranges::range_value_t<Items>>(items));
   }
+
+  /// The component of `draft` with its lists moved into the arena; `draft` is left empty (its
+  /// vectors keep their capacity) for the next component.
+  Component Complete(ComponentDraft& draft);
   const ReadOptions& options() const { return options_; }
   bool lenient() const { return options_.conformance == Conformance::kLenient; }
 
@@ -109,7 +134,6 @@ class DocumentBuilder {
   void WarnMissingPurls();
 
   Document document_;
-  Arena* arena_;  // document_'s
   ReadOptions options_;
   std::optional<Error> error_;
   std::vector<Origin> origins_;

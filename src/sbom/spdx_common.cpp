@@ -173,21 +173,15 @@ bool IsRelationshipType(std::string_view text) {
   return std::binary_search(kRelationshipTypes.begin(), kRelationshipTypes.end(), text);
 }
 
-bool Assembler::AddLicense(PackageDraft& package, std::string_view value,
+bool Assembler::AddLicense(ComponentDraft& package, std::string_view value,
                            LicenseAcknowledgement kind, std::string_view location) {
   if (!CheckLicense(value, location)) return false;
   package.licenses.push_back({LicenseForm::kExpression, builder_.Keep(value), kind});
   return true;
 }
 
-void Assembler::AddPackage(PackageDraft& package, Origin origin) {
-  Component& component = package.component;
-  component.licenses = builder_.Keep(package.licenses);
-  component.hashes = builder_.Keep(package.hashes);
-  component.alternate_purls = builder_.Keep(package.alternate_purls);
-  component.cpes = builder_.Keep(package.cpes);
-  packages_.push_back({component, origin});
-  package.Clear();
+void Assembler::AddPackage(ComponentDraft& package, Origin origin) {
+  packages_.push_back({builder_.Complete(package), origin});
 }
 
 bool Assembler::CheckLicense(std::string_view value, std::string_view location) {
@@ -213,7 +207,7 @@ bool Assembler::CheckLicense(std::string_view value, std::string_view location) 
   return true;
 }
 
-void Assembler::AddExternalRef(PackageDraft& package, std::string_view category,
+void Assembler::AddExternalRef(ComponentDraft& package, std::string_view category,
                                std::string_view type, std::string_view locator) {
   Component& component = package.component;
   if ((category == "PACKAGE-MANAGER" || category == "PACKAGE_MANAGER") && type == "purl") {

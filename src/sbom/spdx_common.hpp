@@ -40,25 +40,6 @@ bool IsReferenceCategory(std::string_view text);
 /// One of the 45 relationship types of SPDX 2.3.
 bool IsRelationshipType(std::string_view text);
 
-/// A package being read: its component, and the lists that go into the document's arena when
-/// the package is added.
-struct PackageDraft {
-  Component component;
-  std::vector<License> licenses;
-  std::vector<Hash> hashes;
-  std::vector<std::string_view> alternate_purls;
-  std::vector<std::string_view> cpes;
-
-  /// Empty again, keeping the lists' capacity.
-  void Clear() {
-    component = Component{};
-    licenses.clear();
-    hashes.clear();
-    alternate_purls.clear();
-    cpes.clear();
-  }
-};
-
 /// Turns a package's SPDX fields into the model and the packages and relationships into a
 /// Document: picks the described package as the subject, adds the rest as components, and maps
 /// the dependency-like relationships to edges.
@@ -70,18 +51,18 @@ class Assembler {
 
   /// Checks a licence field (licenseConcluded, …) and adds it to `component`. A syntax error is
   /// a violation (false: stop); deprecated and unknown identifiers are warnings.
-  bool AddLicense(PackageDraft& package, std::string_view value, LicenseAcknowledgement kind,
+  bool AddLicense(ComponentDraft& package, std::string_view value, LicenseAcknowledgement kind,
                   std::string_view location);
 
   /// Checks a licence field that the model does not keep (licenseInfoFromFiles, files).
   bool CheckLicense(std::string_view value, std::string_view location);
 
   /// An externalRef of a package: purls and CPEs go into the component.
-  void AddExternalRef(PackageDraft& package, std::string_view category, std::string_view type,
+  void AddExternalRef(ComponentDraft& package, std::string_view category, std::string_view type,
                       std::string_view locator);
 
   /// Adds the package, its lists moved into the arena; `package` is left empty for the next.
-  void AddPackage(PackageDraft& package, Origin origin);
+  void AddPackage(ComponentDraft& package, Origin origin);
 
   /// An element of `documentDescribes`.
   void AddDescribed(std::string ref) { described_.push_back(std::move(ref)); }

@@ -151,13 +151,13 @@ class SpdxJsonReader : public json::Walker {
   bool ReadDocument(simdjson::ondemand::object& root);
   bool ReadCreationInfo(value& json_value);
   bool ReadPackage(value& json_value, std::size_t ordinal);
-  bool ReadChecksums(value& json_value, spdx::PackageDraft& package);
-  bool ReadExternalRefs(value& json_value, spdx::PackageDraft& package);
+  bool ReadChecksums(value& json_value, ComponentDraft& package);
+  bool ReadExternalRefs(value& json_value, ComponentDraft& package);
   bool ReadRelationships(value& json_value);
   bool ReadElementIds(value& json_value);
 
   spdx::Assembler& assembler_;
-  spdx::PackageDraft package_;  // the package being read (its lists' storage is reused)
+  ComponentDraft package_;  // the package being read (its lists' storage is reused)
   spdx::Version version_;
 };
 
@@ -251,7 +251,7 @@ bool SpdxJsonReader::ReadCreationInfo(value& json_value) {
 
 bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
   Seen seen;
-  spdx::PackageDraft& package = package_;
+  ComponentDraft& package = package_;
   package.Clear();
   Component& component = package.component;
   const bool read =
@@ -325,7 +325,7 @@ bool SpdxJsonReader::ReadPackage(value& json_value, std::size_t ordinal) {
   return true;
 }
 
-bool SpdxJsonReader::ReadChecksums(value& json_value, spdx::PackageDraft& package) {
+bool SpdxJsonReader::ReadChecksums(value& json_value, ComponentDraft& package) {
   return ForEachElement(json_value, [&](value& item, std::size_t) {
     Seen seen;
     Hash hash;
@@ -353,7 +353,7 @@ bool SpdxJsonReader::ReadChecksums(value& json_value, spdx::PackageDraft& packag
   });
 }
 
-bool SpdxJsonReader::ReadExternalRefs(value& json_value, spdx::PackageDraft& package) {
+bool SpdxJsonReader::ReadExternalRefs(value& json_value, ComponentDraft& package) {
   return ForEachElement(json_value, [&](value& item, std::size_t) {
     Seen seen;
     std::string category;

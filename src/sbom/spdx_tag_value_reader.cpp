@@ -112,7 +112,7 @@ class TagValueReader {
   spdx::Version version_ = spdx::Version::k2_3;
 
   Section section_ = Section::kDocument;
-  spdx::PackageDraft draft_;
+  ComponentDraft draft_;
   Component& package_ = draft_.component;
   std::uint32_t package_line_ = 0;
   bool package_has_id_ = false;

@@ -20,11 +20,6 @@ bool IsConcrete(const cpe::AttributeValue& value) {
 
 }  // namespace
 
-std::optional<CpeTarget> CpeTargetOf(std::span<const std::string> cpes) {
-  const std::vector<std::string_view> views(cpes.begin(), cpes.end());
-  return CpeTargetOf(std::span<const std::string_view>(views));
-}
-
 std::optional<CpeTarget> CpeTargetOf(std::span<const std::string_view> cpes) {
   for (const std::string_view text : cpes) {
     auto wfn = cpe::ParseCpe(text);

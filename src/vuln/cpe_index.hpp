@@ -31,7 +31,6 @@ struct CpeTarget {
 /// The target of a component's CPE list (CycloneDX `cpe`, SPDX CPE external references), or
 /// absent when none qualifies.
 std::optional<CpeTarget> CpeTargetOf(std::span<const std::string_view> cpes);
-std::optional<CpeTarget> CpeTargetOf(std::span<const std::string> cpes);
 
 /// The vulnerable CPE match criteria of an NVD CVE, from every configuration and node, each
 /// once. A criterion whose CPE does not parse is left out and counted in `unreadable` (when

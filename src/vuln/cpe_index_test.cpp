@@ -23,18 +23,18 @@ cpe::Wfn Cpe(std::string_view text) {
 }
 
 TEST(CpeTargetOf, TakesTheFirstCpeThatNamesAConcreteVendorAndProduct) {
-  const std::vector<std::string> cpes = {"not a cpe", "cpe:2.3:a:*:struts:2.3.5:*:*:*:*:*:*:*",
-                                         "cpe:2.3:a:Apache:Struts:2.3.5:*:*:*:*:*:*:*",
-                                         "cpe:2.3:a:apache:tomcat:9.0.1:*:*:*:*:*:*:*"};
+  const std::vector<std::string_view> cpes = {"not a cpe", "cpe:2.3:a:*:struts:2.3.5:*:*:*:*:*:*:*",
+                                              "cpe:2.3:a:Apache:Struts:2.3.5:*:*:*:*:*:*:*",
+                                              "cpe:2.3:a:apache:tomcat:9.0.1:*:*:*:*:*:*:*"};
   const auto target = CpeTargetOf(cpes);
   ASSERT_TRUE(target);
   EXPECT_EQ(target->cpe, cpes[2]);
   EXPECT_EQ(target->key, "apache:struts");
   EXPECT_EQ(target->version, "2.3.5");
-  EXPECT_FALSE(CpeTargetOf(std::vector<std::string>{"cpe:2.3:a:apache:*:1:*:*:*:*:*:*:*"}));
-  EXPECT_FALSE(CpeTargetOf(std::vector<std::string>{}));
+  EXPECT_FALSE(CpeTargetOf(std::vector<std::string_view>{"cpe:2.3:a:apache:*:1:*:*:*:*:*:*:*"}));
+  EXPECT_FALSE(CpeTargetOf(std::vector<std::string_view>{}));
   const auto unversioned =
-      CpeTargetOf(std::vector<std::string>{"cpe:2.3:a:apache:struts:*:*:*:*:*:*:*:*"});
+      CpeTargetOf(std::vector<std::string_view>{"cpe:2.3:a:apache:struts:*:*:*:*:*:*:*:*"});
   ASSERT_TRUE(unversioned);
   EXPECT_EQ(unversioned->version, "");
 }
