@@ -452,8 +452,8 @@ int main(int argc, char** argv) {
         "cyclonedx-bom-examples/SBOM/cern-lhc-vdm-editor-e564943/bom.json"}) {
     auto document = sg::sbom::ReadSbom(sg::testing::ReadFileBytes(options.data / file));
     if (!document) throw std::runtime_error(document.error().message);
-    for (auto& package : sg::vuln::PackagesOfDocument(*document)) {
-      sbom_packages.push_back(std::move(package));
+    for (const auto& package : sg::vuln::PackagesOfDocument(*document).packages) {
+      sbom_packages.push_back(package.Owned());
     }
   }
   std::vector<CatalogPackage> catalog = BuildCatalog(real_records, sbom_packages);

@@ -212,8 +212,8 @@ void IngestBenchmark(benchmark::State& state, const Input* input) {
       state.SkipWithError(document.error().message.c_str());
       return;
     }
-    std::vector<sg::vuln::PackageVersion> packages = sg::vuln::PackagesOfDocument(*document);
-    benchmark::DoNotOptimize(packages.data());
+    const sg::vuln::DocumentPackages packages = sg::vuln::PackagesOfDocument(*document);
+    benchmark::DoNotOptimize(packages.packages.data());
     benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input->bytes.size()));
@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
       continue;
     }
     input.components = document->components.size();
-    input.packages = sg::vuln::PackagesOfDocument(*document).size();
+    input.packages = sg::vuln::PackagesOfDocument(*document).packages.size();
     usable.push_back(&input);
   }
   for (Input* input : usable) {

@@ -183,6 +183,14 @@ TEST(SbomMalformedInput, UnterminatedJsonAndInvalidUtf8AreMalformed) {
   }
 }
 
+TEST(SbomMalformedInput, ContentAfterTheRootIsReportedWhereItStarts) {
+  const Result<Document> result = ReadSbom(CycloneDxJson("") + "\n  {\"again\": 1}\n");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "sbomMalformed");
+  EXPECT_NE(result.error().message.find("content after its end"), std::string::npos)
+      << result.error().message;
+}
+
 TEST(SbomMalformedInput, BrokenXmlIsReportedWithItsLine) {
   const Result<Document> result = ReadSbom(
       "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n"

@@ -427,16 +427,27 @@ std::size_t Inventory::MemoryBytes() const {
   return bytes;
 }
 
-std::vector<PackageVersion> PackagesOfDocument(const sbom::Document& document) {
-  std::vector<PackageVersion> packages;
-  packages.reserve(document.components.size());
-  purl::PackageUrl parsed;  // one for every component: its strings' storage is reused
+std::vector<PackageVersion> DocumentPackages::Owned() const {
+  std::vector<PackageVersion> owned;
+  owned.reserve(packages.size());
+  for (const PackageVersionView& package : packages) owned.push_back(package.Owned());
+  return owned;
+}
+
+DocumentPackages PackagesOfDocument(const sbom::Document& document) {
+  DocumentPackages result;
+  result.packages.reserve(document.components.size());
+  // One of each for every component: their strings' storage is reused.
+  purl::PackageUrl parsed;
+  PackageVersion package;
   for (const sbom::Component& component : document.components) {
     if (component.purl.empty()) continue;
     if (!purl::ParsePurlInto(component.purl, parsed) || parsed.version.empty()) continue;
-    if (auto package = PackageOfPurl(parsed)) packages.push_back(std::move(*package));
+    if (!PackageOfPurlInto(parsed, package)) continue;
+    result.packages.push_back({package.package.ecosystem, result.arena->Keep(package.package.name),
+                               result.arena->Keep(package.version)});
   }
-  return packages;
+  return result;
 }
 
 }  // namespace sg::vuln

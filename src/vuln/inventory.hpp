@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -197,9 +198,20 @@ class Inventory {
   std::size_t components_ = 0;
 };
 
+/// The package versions of a document's components that can be matched, in component order;
+/// their names and versions live in the arena.
+struct DocumentPackages {
+  std::unique_ptr<sbom::Arena> arena = std::make_unique<sbom::Arena>();
+  std::vector<PackageVersionView> packages;
+
+  /// The packages as owned values (what Inventory::ReplaceSystem takes).
+  std::vector<PackageVersion> Owned() const;
+};
+
 /// The package versions of `document`'s components that can be matched: those with a purl that
 /// parses, has a version and names a supported ecosystem (Scan notes the others), in component
-/// order. What the platform stores for a system when its SBOM arrives.
-std::vector<PackageVersion> PackagesOfDocument(const sbom::Document& document);
+/// order. What the platform stores for a system when its SBOM arrives. Allocates nothing per
+/// component: purls are parsed into reused storage and the keys copied into one arena.
+DocumentPackages PackagesOfDocument(const sbom::Document& document);
 
 }  // namespace sg::vuln

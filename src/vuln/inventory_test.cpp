@@ -92,14 +92,38 @@ std::set<NamedFinding> NamedScan(const sbom::Document& document, const AdvisoryI
   return named;
 }
 
+TEST(PackagesOfDocument, KeepsTheMatchableKeysInItsOwnArena) {
+  DocumentPackages packages;
+  {
+    auto document = sbom::ReadSbom(
+        R"({"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[)"
+        R"({"type":"library","name":"a","purl":"pkg:maven/org.example/a-library-name@1.2.3?type=jar"},)"
+        R"({"type":"library","name":"b","purl":"pkg:npm/b"},)"
+        R"({"type":"library","name":"c","purl":"pkg:generic/c@1"},)"
+        R"({"type":"library","name":"d"},)"
+        R"({"type":"library","name":"e","purl":"pkg:pypi/Zope_Interface@5.0"}]})");
+    ASSERT_TRUE(document) << document.error().message;
+    packages = PackagesOfDocument(*document);
+  }  // the document and its arena are gone; the keys are not
+  ASSERT_EQ(packages.packages.size(), 2u);
+  EXPECT_EQ(packages.packages[0].ecosystem, Ecosystem::kMaven);
+  EXPECT_EQ(packages.packages[0].name, "org.example:a-library-name");
+  EXPECT_EQ(packages.packages[0].version, "1.2.3");
+  EXPECT_EQ(packages.packages[1].name, "zope-interface");
+  const std::vector<PackageVersion> owned = packages.Owned();
+  ASSERT_EQ(owned.size(), 2u);
+  EXPECT_EQ(owned[1].package, (PackageKey{Ecosystem::kPyPI, "zope-interface"}));
+  EXPECT_EQ(owned[1].version, "5.0");
+}
+
 TEST(Inventory, FindsWhatScanFindsInTheProtonBridgeSbomAgainstTheGoDatabase) {
   const AdvisoryIndex& index = GoIndex();
   const sbom::Document document = ProtonBridge();
-  const std::vector<PackageVersion> packages = PackagesOfDocument(document);
+  const std::vector<PackageVersion> packages = PackagesOfDocument(document).Owned();
   ASSERT_GT(packages.size(), 150u);
   sbom::Document half_document = document;
   half_document.components.resize(document.components.size() / 2);
-  const std::vector<PackageVersion> first_half = PackagesOfDocument(half_document);
+  const std::vector<PackageVersion> first_half = PackagesOfDocument(half_document).Owned();
 
   Inventory inventory;
   inventory.ReplaceSystem(1001, 7, packages);

@@ -9,27 +9,30 @@ namespace {
 
 using version::Ecosystem;
 
-std::string Joined(std::string_view space, char separator, std::string_view name) {
-  if (space.empty()) return std::string(name);
-  std::string joined;
-  joined.reserve(space.size() + 1 + name.size());
-  joined.append(space);
-  joined += separator;
-  joined.append(name);
-  return joined;
+/// `space` + `separator` + `name` (or `name` alone without a space) into `out`, reusing its
+/// storage.
+void AssignJoined(std::string& out, std::string_view space, char separator, std::string_view name) {
+  if (space.empty()) {
+    out.assign(name);
+    return;
+  }
+  out.assign(space);
+  out += separator;
+  out.append(name);
 }
 
 /// The source package a distribution purl names in its `upstream` qualifier ("openssl",
 /// or "openssl@1.1.1" / "openssl (1.1.1)" as some generators write it), or its own name.
-std::string SourcePackage(const purl::PackageUrl& purl) {
+std::string_view SourcePackage(const purl::PackageUrl& purl) {
   const auto upstream = purl::FindQualifier(purl, "upstream");
   if (!upstream || upstream->empty()) return purl.name;
   const std::size_t end = upstream->find_first_of("@ ");
   std::string_view source = upstream->substr(0, end);
-  return source.empty() ? purl.name : std::string(source);
+  return source.empty() ? std::string_view(purl.name) : source;
 }
 
 std::optional<Ecosystem> DistributionOf(std::string_view type, std::string_view space) {
+  if (type != "deb" && type != "apk" && type != "rpm") return std::nullopt;
   const std::string lowered = text::AsciiLower(space);
   if (type == "deb" && lowered == "debian") return Ecosystem::kDebian;
   if (type == "apk" && lowered == "alpine") return Ecosystem::kAlpine;
@@ -98,59 +101,67 @@ std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
 }
 
 std::optional<PackageVersion> PackageOfPurl(const purl::PackageUrl& purl) {
-  if (purl.version.empty()) return std::nullopt;
+  PackageVersion package;
+  if (!PackageOfPurlInto(purl, package)) return std::nullopt;
+  return package;
+}
+
+bool PackageOfPurlInto(const purl::PackageUrl& purl, PackageVersion& out) {
+  if (purl.version.empty()) return false;
   std::optional<Ecosystem> ecosystem;
-  std::string name;
-  std::string version = purl.version;
+  std::string& name = out.package.name;
   const std::string_view type = purl.type;
   if (type == "npm") {
     ecosystem = Ecosystem::kNpm;
-    name = Joined(purl.package_namespace, '/', purl.name);
+    AssignJoined(name, purl.package_namespace, '/', purl.name);
   } else if (type == "pypi") {
     ecosystem = Ecosystem::kPyPI;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "maven") {
     ecosystem = Ecosystem::kMaven;
-    name = Joined(purl.package_namespace, ':', purl.name);
+    AssignJoined(name, purl.package_namespace, ':', purl.name);
   } else if (type == "golang") {
     ecosystem = Ecosystem::kGo;
-    name = Joined(purl.package_namespace, '/', purl.name);
+    AssignJoined(name, purl.package_namespace, '/', purl.name);
   } else if (type == "cargo") {
     ecosystem = Ecosystem::kCratesIo;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "gem") {
     ecosystem = Ecosystem::kRubyGems;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "composer") {
     ecosystem = Ecosystem::kPackagist;
-    name = Joined(purl.package_namespace, '/', purl.name);
+    AssignJoined(name, purl.package_namespace, '/', purl.name);
   } else if (type == "nuget") {
     ecosystem = Ecosystem::kNuGet;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "pub") {
     ecosystem = Ecosystem::kPub;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "hackage") {
     ecosystem = Ecosystem::kHackage;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "cran") {
     ecosystem = Ecosystem::kCran;
-    name = purl.name;
+    name.assign(purl.name);
   } else if (type == "bitnami") {
     ecosystem = Ecosystem::kBitnami;
-    name = purl.name;
+    name.assign(purl.name);
   } else if ((ecosystem = DistributionOf(type, purl.package_namespace))) {
-    name = SourcePackage(purl);
-    if (type == "rpm") {
-      const auto epoch = purl::FindQualifier(purl, "epoch");
-      if (epoch && !epoch->empty() && version.find(':') == std::string::npos) {
-        version = std::string(*epoch) + ":" + version;
-      }
+    name.assign(SourcePackage(purl));
+  }
+  if (!ecosystem) return false;
+  out.version.assign(purl.version);
+  if (type == "rpm") {
+    const auto epoch = purl::FindQualifier(purl, "epoch");
+    if (epoch && !epoch->empty() && out.version.find(':') == std::string::npos) {
+      out.version.insert(0, ":");
+      out.version.insert(0, *epoch);
     }
   }
-  if (!ecosystem) return std::nullopt;
   NormalizeInPlace(*ecosystem, name);
-  return PackageVersion{{*ecosystem, std::move(name)}, std::move(version)};
+  out.package.ecosystem = *ecosystem;
+  return true;
 }
 
 }  // namespace sg::vuln

@@ -42,4 +42,17 @@ std::string NormalizePackageName(version::Ecosystem ecosystem, std::string_view 
 /// an RPM. Absent when no supported ecosystem covers the purl's type, or it has no version.
 std::optional<PackageVersion> PackageOfPurl(const purl::PackageUrl& purl);
 
+/// PackageOfPurl into `out`, whose strings' storage is reused (one PackageVersion serves every
+/// component of a document); false, `out` then unspecified, when the purl names no package.
+bool PackageOfPurlInto(const purl::PackageUrl& purl, PackageVersion& out);
+
+/// A package version whose name and version are views into storage someone else keeps.
+struct PackageVersionView {
+  version::Ecosystem ecosystem = version::Ecosystem::kSemVer;
+  std::string_view name;     // normalised as PackageKey says
+  std::string_view version;  // as PackageVersion::version
+
+  PackageVersion Owned() const { return {{ecosystem, std::string(name)}, std::string(version)}; }
+};
+
 }  // namespace sg::vuln

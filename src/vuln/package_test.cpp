@@ -59,5 +59,31 @@ TEST(PackageOfPurl, IsAbsentForUncoveredTypesAndMissingVersions) {
   }
 }
 
+TEST(PackageOfPurlInto, AgreesWithPackageOfPurlWhateverTheStorageHeldBefore) {
+  // One PackageVersion for every purl, as PackagesOfDocument uses it: nothing of an earlier
+  // package (a longer name, an RPM epoch) may survive into a later one.
+  const char* const texts[] = {
+      "pkg:rpm/redhat/openssl@1.1.1k-7.el8?epoch=1&arch=x86_64",
+      "pkg:golang/github.com/gorilla/websocket@v1.4.0",
+      "pkg:npm/left-pad@1.3.0",
+      "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+      "pkg:pypi/Django_Rest.framework@3.0",
+      "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&upstream=openssl",
+      "pkg:cargo/a@1",
+  };
+  PackageVersion reused;
+  purl::PackageUrl parsed;
+  for (const char* text : texts) {
+    SCOPED_TRACE(text);
+    ASSERT_TRUE(purl::ParsePurlInto(text, parsed));
+    ASSERT_TRUE(PackageOfPurlInto(parsed, reused));
+    const PackageVersion fresh = Of(text);
+    EXPECT_EQ(reused.package, fresh.package);
+    EXPECT_EQ(reused.version, fresh.version);
+  }
+  ASSERT_TRUE(purl::ParsePurlInto("pkg:generic/openssl@1.1.1", parsed));
+  EXPECT_FALSE(PackageOfPurlInto(parsed, reused));
+}
+
 }  // namespace
 }  // namespace sg::vuln
