@@ -126,18 +126,24 @@ std::string PercentEncode(std::string_view decoded, bool keep_slashes) {
 // True when NormalizeSegments would return `path` unchanged: no empty segment (no leading,
 // trailing or doubled '/'), no '%' to decode, and (when they are dropped) no '.' or '..' segment.
 bool IsNormalPath(std::string_view path, bool decode, bool drop_dot_segments) {
-  if (path.empty()) return true;
-  if (path.front() == '/' || path.back() == '/') return false;
-  if (path.find("//") != std::string_view::npos) return false;
-  if (decode && path.find('%') != std::string_view::npos) return false;
-  if (drop_dot_segments) {
-    std::size_t start = 0;
-    while (start <= path.size()) {
-      const std::size_t end = std::min(path.find('/', start), path.size());
-      const std::string_view segment = path.substr(start, end - start);
-      if (segment == "." || segment == "..") return false;
-      start = end + 1;
+  // One pass: each segment must be non-empty (no leading, trailing or doubled '/'), free of '%'
+  // when decoding, and neither "." nor ".." when those are dropped.
+  std::size_t segment_start = 0;
+  for (std::size_t position = 0; position <= path.size(); ++position) {
+    if (position < path.size()) {
+      const char character = path[position];
+      if (character == '%' && decode) return false;
+      if (character != '/') continue;
+    } else if (path.empty()) {
+      return true;
     }
+    const std::size_t length = position - segment_start;
+    if (length == 0) return false;
+    if (drop_dot_segments && path[segment_start] == '.' &&
+        (length == 1 || (length == 2 && path[segment_start + 1] == '.'))) {
+      return false;
+    }
+    segment_start = position + 1;
   }
   return true;
 }
@@ -181,8 +187,9 @@ bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> qualifiers;
+// Appends the qualifiers of `text` to `qualifiers` (cleared by the caller, its capacity reused).
+Checked<void> SplitQualifiers(std::string_view text,
+                              std::vector<std::pair<std::string, std::string>>& qualifiers) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find('&', start), text.size());
@@ -204,7 +211,7 @@ Checked<std::vector<std::pair<std::string, std::string>>> SplitQualifiers(std::s
     if (!value) return std::unexpected(value.error());
     qualifiers.emplace_back(std::string(key), std::move(*value));
   }
-  return qualifiers;
+  return {};
 }
 
 // ECMA-427's parsing steps, up to decoded but not yet normalised components. The subpath starts
@@ -225,9 +232,9 @@ Checked<void> SplitComponents(std::string_view text, PackageUrl& purl) {
     remainder = remainder.substr(0, hash);
   }
   if (const std::size_t question = remainder.find('?'); question != std::string_view::npos) {
-    auto qualifiers = SplitQualifiers(remainder.substr(question + 1));
-    if (!qualifiers) return std::unexpected(qualifiers.error());
-    purl.qualifiers = std::move(*qualifiers);
+    if (auto split = SplitQualifiers(remainder.substr(question + 1), purl.qualifiers); !split) {
+      return std::unexpected(split.error());
+    }
     remainder = remainder.substr(0, question);
   }
   if (!StartsWithIgnoringCase(remainder, "pkg:")) return Reject("it does not start with 'pkg:'");
@@ -468,9 +475,11 @@ Checked<void> Normalize(PackageUrl& purl, bool printable) {
   }
 
   if (!purl.qualifiers.empty()) {
-    std::vector<std::pair<std::string, std::string>> qualifiers;
-    qualifiers.reserve(purl.qualifiers.size());
-    for (auto& [key, value] : purl.qualifiers) {
+    // In place: keys checked and lower-cased, empty values dropped, sorted by key.
+    auto& qualifiers = purl.qualifiers;
+    std::size_t kept = 0;
+    for (std::size_t index = 0; index < qualifiers.size(); ++index) {
+      auto& [key, value] = qualifiers[index];
       if (auto checked = CheckQualifierKey(key); !checked) return std::unexpected(checked.error());
       if (!IsPrintableAscii(value)) {
         if (auto checked = CheckText(value, fmt::format("value of qualifier '{}'", key));
@@ -480,15 +489,16 @@ Checked<void> Normalize(PackageUrl& purl, bool printable) {
       }
       if (value.empty()) continue;
       LowerInPlace(key);
-      qualifiers.emplace_back(std::move(key), std::move(value));
+      if (kept != index) std::swap(qualifiers[kept], qualifiers[index]);
+      ++kept;
     }
+    qualifiers.resize(kept);
     std::ranges::stable_sort(qualifiers, {}, &std::pair<std::string, std::string>::first);
     const auto repeated = std::ranges::adjacent_find(
         qualifiers, {}, [](const auto& qualifier) { return std::string_view(qualifier.first); });
     if (repeated != qualifiers.end()) {
       return Reject(fmt::format("the qualifier '{}' appears more than once", repeated->first));
     }
-    purl.qualifiers = std::move(qualifiers);
   }
 
   if (purl.name.empty()) return Reject("it has no name");

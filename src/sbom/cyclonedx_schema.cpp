@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -309,6 +311,30 @@ struct JsonSlot {
 constexpr std::size_t kJsonSlots = 64;
 using JsonTable = std::array<JsonSlot, kJsonSlots>;
 
+/// `a == b` for texts of the same size, without a call to memcmp for the short names of the
+/// schema: two overlapping loads cover 4 to 16 bytes (only bytes inside both texts are read).
+inline bool EqualSameSize(const char* a, const char* b, std::size_t size) {
+  const auto load8 = [](const char* at) {
+    std::uint64_t word;
+    std::memcpy(&word, at, sizeof word);
+    return word;
+  };
+  const auto load4 = [](const char* at) {
+    std::uint32_t word;
+    std::memcpy(&word, at, sizeof word);
+    return word;
+  };
+  if (size >= 8) {
+    if (size > 16) return std::memcmp(a, b, size) == 0;
+    return load8(a) == load8(b) && load8(a + size - 8) == load8(b + size - 8);
+  }
+  if (size >= 4) return load4(a) == load4(b) && load4(a + size - 4) == load4(b + size - 4);
+  for (std::size_t index = 0; index < size; ++index) {
+    if (a[index] != b[index]) return false;
+  }
+  return true;
+}
+
 constexpr std::size_t JsonSlotOf(std::string_view name) {
   const auto byte = [&](std::size_t position) {
     return static_cast<std::size_t>(static_cast<unsigned char>(name[position]));
@@ -429,7 +455,8 @@ FieldLookup LookupJsonField(ObjectKind object, std::string_view name, Version ve
   for (std::size_t position = JsonSlotOf(name);; position = (position + 1) & (kJsonSlots - 1)) {
     const JsonSlot& slot = table[position];
     if (slot.field == Field::kUnknown) return lookup;
-    if (slot.name == name) {
+    if (slot.name.size() == name.size() &&
+        EqualSameSize(slot.name.data(), name.data(), name.size())) {
       lookup.field = slot.field;
       lookup.allowed = Includes(slot.versions, version);
       return lookup;
